@@ -1,0 +1,290 @@
+//! The data results refer to: instance catalog, architecture patterns, glossary and advice.
+//! Shipped copies are embedded in the binary; nothing is read from disk unless asked.
+
+pub mod validate;
+
+use crate::diag::Diagnostic;
+use crate::text::Text;
+use crate::tree::At;
+use crate::tree::load::{Limits, parse_yaml};
+use serde::{Deserialize, Serialize};
+
+/// The clouds gpuwise maps to, in the order results list them.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::AsRefStr,
+    strum::EnumMessage,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Provider {
+    #[strum(message = "Alibaba Cloud", detailed_message = "阿里云")]
+    Alibaba,
+    #[strum(message = "AWS", detailed_message = "AWS")]
+    Aws,
+    #[strum(message = "Azure", detailed_message = "Azure")]
+    Azure,
+    #[strum(message = "Google Cloud", detailed_message = "谷歌云")]
+    Gcp,
+    #[strum(message = "Tencent Cloud", detailed_message = "腾讯云")]
+    Tencent,
+}
+
+impl Provider {
+    /// The name a person reads, in their language.
+    pub fn name(self, lang: crate::text::Lang) -> &'static str {
+        use strum::EnumMessage;
+        let name = match lang {
+            crate::text::Lang::En => self.get_message(),
+            crate::text::Lang::Zh => self.get_detailed_message(),
+        };
+        name.unwrap_or("?")
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gpu {
+    pub id: At<String>,
+    pub name: String,
+    pub vendor: String,
+    #[serde(default)]
+    pub architecture: Option<String>,
+    pub memory_gb: f64,
+    pub memory_type: String,
+    pub memory_bandwidth_gbs: f64,
+    #[serde(default)]
+    pub fp16_tensor_tflops: Option<f64>,
+    #[serde(default)]
+    pub bf16_tensor_tflops: Option<f64>,
+    #[serde(default)]
+    pub fp64_tflops: Option<f64>,
+    #[serde(default)]
+    pub nvlink_gbs: Option<f64>,
+    #[serde(default)]
+    pub mig: u32,
+    pub nvenc: bool,
+    #[serde(default)]
+    pub notes: Option<Text>,
+    pub source: At<String>,
+    pub checked: At<String>,
+    pub verified: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum FamilyKind {
+    Gpu,
+    Cpu,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    pub id: At<String>,
+    pub provider: Provider,
+    pub family: String,
+    pub kind: FamilyKind,
+    #[serde(default)]
+    pub gpu: Option<At<String>>,
+    #[serde(default)]
+    pub gpu_count: Vec<f64>,
+    #[serde(default)]
+    pub shared: bool,
+    #[serde(default)]
+    pub interconnect: Option<String>,
+    #[serde(default)]
+    pub cpu: Option<String>,
+    #[serde(default)]
+    pub vcpus: Vec<u32>,
+    #[serde(default)]
+    pub memory_gib: Vec<f64>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(rename = "use")]
+    pub use_for: Text,
+    #[serde(default)]
+    pub regions_note: Option<Text>,
+    pub source: At<String>,
+    pub checked: At<String>,
+    pub verified: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub gpus: Vec<Gpu>,
+    pub families: Vec<Family>,
+}
+
+impl Catalog {
+    pub fn gpu(&self, id: &str) -> Option<&Gpu> {
+        self.gpus.iter().find(|g| g.id.value == id)
+    }
+
+    pub fn family(&self, id: &str) -> Option<&Family> {
+        self.families.iter().find(|f| f.id.value == id)
+    }
+
+    /// The GPU of a family, if it has one the catalog knows.
+    pub fn gpu_of(&self, family: &Family) -> Option<&Gpu> {
+        family.gpu.as_ref().and_then(|g| self.gpu(&g.value))
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    pub id: At<String>,
+    pub title: Text,
+    pub when: Text,
+    pub components: Vec<Text>,
+    pub diagram: At<Text>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patterns {
+    pub patterns: Vec<Pattern>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub id: At<String>,
+    pub term: Text,
+    pub short: Text,
+    pub explain: Text,
+    #[serde(default)]
+    pub see: Vec<At<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Glossary {
+    pub terms: Vec<Term>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, strum::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum AdviceKind {
+    Pitfall,
+    Cost,
+    Storage,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Advice {
+    pub id: At<String>,
+    pub kind: AdviceKind,
+    pub text: Text,
+    #[serde(default)]
+    pub source: Option<At<String>>,
+    #[serde(default)]
+    pub checked: Option<At<String>>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceList {
+    pub advice: Vec<Advice>,
+}
+
+/// Everything results can refer to.
+#[derive(Clone, Debug)]
+pub struct Assets {
+    pub catalog: Catalog,
+    pub patterns: Patterns,
+    pub glossary: Glossary,
+    pub advice: AdviceList,
+}
+
+impl Assets {
+    pub fn pattern(&self, id: &str) -> Option<&Pattern> {
+        self.patterns.patterns.iter().find(|p| p.id.value == id)
+    }
+
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.glossary.terms.iter().find(|t| t.id.value == id)
+    }
+
+    pub fn advice(&self, id: &str) -> Option<&Advice> {
+        self.advice.advice.iter().find(|a| a.id.value == id)
+    }
+}
+
+/// One asset file: its name as shown in errors and its text.
+#[derive(Clone, Copy, Debug)]
+pub struct AssetSources<'a> {
+    pub catalog: (&'a str, &'a str),
+    pub patterns: (&'a str, &'a str),
+    pub glossary: (&'a str, &'a str),
+    pub advice: (&'a str, &'a str),
+}
+
+/// The asset files shipped inside the binary.
+pub const EMBEDDED: AssetSources<'static> = AssetSources {
+    catalog: (
+        "assets/catalog.yaml",
+        include_str!("../../assets/catalog.yaml"),
+    ),
+    patterns: (
+        "assets/patterns.yaml",
+        include_str!("../../assets/patterns.yaml"),
+    ),
+    glossary: (
+        "assets/glossary.yaml",
+        include_str!("../../assets/glossary.yaml"),
+    ),
+    advice: (
+        "assets/advice.yaml",
+        include_str!("../../assets/advice.yaml"),
+    ),
+};
+
+/// A failure to parse one asset file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {}", diagnostic.message)]
+pub struct AssetError {
+    pub file: String,
+    pub source_text: String,
+    pub diagnostic: Diagnostic,
+}
+
+impl AssetSources<'_> {
+    /// Parses all four files; the first that does not parse is the error.
+    pub fn parse(&self) -> Result<Assets, AssetError> {
+        let limits = Limits::default();
+        fn one<T: serde::de::DeserializeOwned>(
+            (file, text): (&str, &str),
+            limits: &Limits,
+        ) -> Result<T, AssetError> {
+            parse_yaml(text, limits).map_err(|diagnostic| AssetError {
+                file: file.to_string(),
+                source_text: text.to_string(),
+                diagnostic,
+            })
+        }
+        Ok(Assets {
+            catalog: one(self.catalog, &limits)?,
+            patterns: one(self.patterns, &limits)?,
+            glossary: one(self.glossary, &limits)?,
+            advice: one(self.advice, &limits)?,
+        })
+    }
+}

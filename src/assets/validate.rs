@@ -1,0 +1,237 @@
+//! Checks of the asset files: unique ids, links that resolve, sources and dates on every fact,
+//! diagrams that fit, Chinese for every text.
+
+use super::{AssetSources, Assets, FamilyKind};
+use crate::diag::{Diagnostic, FileReport, Span};
+use crate::text::Text;
+use crate::tree::At;
+use std::collections::HashSet;
+use unicode_width::UnicodeWidthStr;
+
+/// The widest a pattern diagram may be, so it fits beside a border on an 80-column terminal.
+pub const DIAGRAM_MAX_WIDTH: usize = 60;
+
+/// Parses and checks all asset files, one report per file.
+pub fn validate_assets(sources: &AssetSources) -> (Option<Assets>, Vec<FileReport>) {
+    let mut reports: Vec<FileReport> = [
+        sources.catalog,
+        sources.patterns,
+        sources.glossary,
+        sources.advice,
+    ]
+    .iter()
+    .map(|(file, text)| FileReport::new(*file, *text))
+    .collect();
+    let assets = match sources.parse() {
+        Ok(assets) => assets,
+        Err(err) => {
+            if let Some(report) = reports.iter_mut().find(|r| r.file == err.file) {
+                report.diagnostics.push(err.diagnostic);
+            }
+            return (None, reports);
+        }
+    };
+    check_catalog(&assets, &mut reports[0].diagnostics);
+    check_patterns(&assets, &mut reports[1].diagnostics);
+    check_glossary(&assets, &mut reports[2].diagnostics);
+    check_advice(&assets, &mut reports[3].diagnostics);
+    for report in &mut reports {
+        report.sort();
+    }
+    (Some(assets), reports)
+}
+
+/// Ids are kebab-case so they read the same in YAML, JSON and on the command line.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn check_id(id: &At<String>, seen: &mut HashSet<String>, what: &str, out: &mut Vec<Diagnostic>) {
+    if !is_valid_id(&id.value) {
+        out.push(
+            Diagnostic::error(id.span, format!("{what} id `{}` is not kebab-case", id.value))
+                .with_hint("use lowercase letters, digits and '-'"),
+        );
+    }
+    if !seen.insert(id.value.clone()) {
+        out.push(Diagnostic::error(
+            id.span,
+            format!("duplicate {what} id `{}`", id.value),
+        ));
+    }
+}
+
+/// A missing Chinese text is a warning (an error with `--strict`).
+pub fn check_chinese(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic>) {
+    if text.lacks_chinese() {
+        out.push(
+            Diagnostic::warning(span, format!("`{field}` has no Chinese (`zh`) text"))
+                .with_hint("add `zh: ...` beside `en: ...`"),
+        );
+    }
+}
+
+fn check_source(source: &At<String>, checked: &At<String>, out: &mut Vec<Diagnostic>) {
+    if !(source.value.starts_with("https://") || source.value.starts_with("http://")) {
+        out.push(Diagnostic::error(
+            source.span,
+            format!("source `{}` is not a web address", source.value),
+        ));
+    }
+    if !is_date(&checked.value) {
+        out.push(Diagnostic::error(
+            checked.span,
+            format!("checked date `{}` is not YYYY-MM-DD", checked.value),
+        ));
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 3
+        && [4, 2, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(len, p)| p.len() == *len && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
+    let catalog = &assets.catalog;
+    let mut seen = HashSet::new();
+    for gpu in &catalog.gpus {
+        check_id(&gpu.id, &mut seen, "GPU", out);
+        check_source(&gpu.source, &gpu.checked, out);
+        if gpu.memory_gb <= 0.0 || gpu.memory_bandwidth_gbs <= 0.0 {
+            out.push(Diagnostic::error(
+                gpu.id.span,
+                format!("GPU `{}` needs a positive memory and bandwidth", gpu.id.value),
+            ));
+        }
+        if let Some(notes) = &gpu.notes {
+            check_chinese(notes, gpu.id.span, "notes", out);
+        }
+    }
+    let mut seen = HashSet::new();
+    for family in &catalog.families {
+        check_id(&family.id, &mut seen, "family", out);
+        check_source(&family.source, &family.checked, out);
+        check_chinese(&family.use_for, family.id.span, "use", out);
+        if let Some(note) = &family.regions_note {
+            check_chinese(note, family.id.span, "regions_note", out);
+        }
+        match (family.kind, &family.gpu) {
+            (FamilyKind::Gpu, None) => out.push(Diagnostic::error(
+                family.id.span,
+                format!("GPU family `{}` names no `gpu`", family.id.value),
+            )),
+            (FamilyKind::Gpu, Some(gpu)) => {
+                if catalog.gpu(&gpu.value).is_none() {
+                    out.push(Diagnostic::error(
+                        gpu.span,
+                        format!("unknown GPU `{}`: no entry in `gpus` has this id", gpu.value),
+                    ));
+                }
+                if family.gpu_count.is_empty() || family.gpu_count.iter().any(|c| *c <= 0.0) {
+                    out.push(Diagnostic::error(
+                        family.id.span,
+                        format!(
+                            "GPU family `{}` needs `gpu_count`, a list of positive GPU counts per size",
+                            family.id.value
+                        ),
+                    ));
+                }
+            }
+            (FamilyKind::Cpu, Some(gpu)) => out.push(Diagnostic::error(
+                gpu.span,
+                format!("CPU family `{}` must not name a GPU", family.id.value),
+            )),
+            (FamilyKind::Cpu, None) => {
+                if family.category.is_none() {
+                    out.push(Diagnostic::error(
+                        family.id.span,
+                        format!(
+                            "CPU family `{}` needs a `category` (general, compute, memory, ...)",
+                            family.id.value
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn check_patterns(assets: &Assets, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for pattern in &assets.patterns.patterns {
+        let span = pattern.id.span;
+        check_id(&pattern.id, &mut seen, "pattern", out);
+        check_chinese(&pattern.title, span, "title", out);
+        check_chinese(&pattern.when, span, "when", out);
+        for component in &pattern.components {
+            check_chinese(component, span, "components", out);
+        }
+        if pattern.components.is_empty() {
+            out.push(Diagnostic::error(
+                span,
+                format!("pattern `{}` lists no components", pattern.id.value),
+            ));
+        }
+        for variant in pattern.diagram.value.variants() {
+            for (n, line) in variant.lines().enumerate() {
+                let width = UnicodeWidthStr::width(line);
+                if width > DIAGRAM_MAX_WIDTH {
+                    let at = Span::new(pattern.diagram.span.line + 1 + n as u32, 1);
+                    out.push(Diagnostic::error(
+                        at,
+                        format!(
+                            "diagram line is {width} columns wide, over {DIAGRAM_MAX_WIDTH}"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn check_glossary(assets: &Assets, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for term in &assets.glossary.terms {
+        check_id(&term.id, &mut seen, "term", out);
+        check_chinese(&term.short, term.id.span, "short", out);
+        check_chinese(&term.explain, term.id.span, "explain", out);
+    }
+    for term in &assets.glossary.terms {
+        for see in &term.see {
+            if assets.term(&see.value).is_none() {
+                out.push(Diagnostic::error(
+                    see.span,
+                    format!("`see` names `{}`, which is not a glossary term", see.value),
+                ));
+            }
+        }
+    }
+}
+
+fn check_advice(assets: &Assets, out: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    for advice in &assets.advice.advice {
+        check_id(&advice.id, &mut seen, "advice", out);
+        check_chinese(&advice.text, advice.id.span, "text", out);
+        match (&advice.source, &advice.checked) {
+            (Some(source), Some(checked)) => check_source(source, checked, out),
+            (Some(source), None) => out.push(Diagnostic::error(
+                source.span,
+                "a `source` needs the `checked` date beside it",
+            )),
+            (None, Some(checked)) => out.push(Diagnostic::error(
+                checked.span,
+                "a `checked` date without a `source`",
+            )),
+            (None, None) => {}
+        }
+    }
+}

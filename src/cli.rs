@@ -1,0 +1,573 @@
+//! The command line: clap definitions and the non-interactive commands. A thin shell: every
+//! decision is the core's.
+
+use crate::assets::{self, Assets, Provider};
+use crate::diag::FileReport;
+use crate::engine::{Walk, format_number_exact};
+use crate::format::{family_cells, family_headers, to_markdown, to_text};
+use crate::library::{self, DEFAULT_TREE, TreeSource};
+use crate::recommend::Recommendation;
+use crate::render::{DiagramFormat, render};
+use crate::text::{Lang, format_number};
+use crate::tree::load::{Limits, parse_yaml};
+use crate::tree::{Node, Scalar, Tree};
+use clap::{Parser, Subcommand};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+const EXAMPLES: &str = "\
+Examples:
+  gpuwise                                   start the wizard (the default tree)
+  gpuwise --tree gpu-memory --lang zh       the memory-sizing wizard, in Chinese
+  gpuwise trees                             list shipped and user trees
+  gpuwise recommend --tree quick-check --answer matrix=yes --answer scale=large \\
+                    --answer latency=ms --format json
+  gpuwise recommend --answers answers.yaml  replay answers exported by the wizard
+  gpuwise validate                          check every shipped tree and asset
+  gpuwise validate --strict my-tree.yaml    check a tree of your own
+  gpuwise render --tree quick-check --format mermaid
+  gpuwise catalog --provider aws --gpu h100
+  gpuwise completions bash > /etc/bash_completion.d/gpuwise
+
+Exit codes: 0 success, 1 validation found problems, 2 bad input or could not run.";
+
+#[derive(Debug, Parser)]
+#[command(name = "gpuwise", version, about = "GPU or CPU server, which instance family, and what architecture around it.", after_help = EXAMPLES)]
+pub struct Cli {
+    /// Tree to walk: a shipped or user tree id, or a path to a YAML file.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub tree: Option<String>,
+    /// Language of questions and results (default: from the locale).
+    #[arg(long, global = true, value_name = "en|zh")]
+    pub lang: Option<Lang>,
+    /// Wizard only: open at the result (or first unanswered question) of an answers file.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Wizard only: draw with ASCII characters only, for legacy terminals.
+    #[arg(long)]
+    pub ascii: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the shipped and user trees with their titles.
+    Trees {
+        #[arg(long, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Walk a tree with given answers and print the recommendation.
+    Recommend {
+        /// An answer, as QUESTION_ID=VALUE (a choice id or a number); repeatable.
+        #[arg(long = "answer", short = 'a', value_name = "NODE=VALUE")]
+        answers: Vec<String>,
+        /// A YAML or JSON answers file, as the wizard exports it; --answer overrides it.
+        #[arg(long = "answers", value_name = "FILE")]
+        answers_file: Option<PathBuf>,
+        #[arg(long, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Check trees and assets; with no file, every shipped tree and asset.
+    Validate {
+        /// Tree files to check.
+        files: Vec<PathBuf>,
+        /// Treat warnings (such as missing Chinese text) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print a tree as diagram source.
+    Render {
+        #[arg(long)]
+        format: DiagramFormat,
+    },
+    /// Print the instance catalog.
+    Catalog {
+        #[arg(long)]
+        provider: Option<Provider>,
+        /// A GPU id (t4, a100-80, h100, ...).
+        #[arg(long)]
+        gpu: Option<String>,
+        #[arg(long, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "lowercase")]
+pub enum OutputFormat {
+    Text,
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "lowercase")]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+/// How a command failed, mapped to an exit code in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input or could not run: exit 2. The message is complete.
+    #[error("{0}")]
+    Usage(String),
+    /// Problems were found and already printed: exit 1.
+    #[error("problems found")]
+    Problems,
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Problems => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// The language: `--lang`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), else English.
+pub fn resolve_lang(flag: Option<Lang>) -> Lang {
+    flag.unwrap_or_else(|| {
+        sys_locale::get_locale()
+            .map(|l| Lang::from_locale(&l))
+            .unwrap_or_default()
+    })
+}
+
+pub fn load_assets() -> Result<Assets, CliError> {
+    assets::EMBEDDED.parse().map_err(|e| {
+        let mut report = FileReport::new(e.file, e.source_text);
+        report.diagnostics.push(e.diagnostic);
+        CliError::Usage(format!("embedded assets are broken:\n{}", report.render()))
+    })
+}
+
+/// Finds and loads the tree named by `--tree` (or the default), reporting its errors.
+pub fn load_tree(name: Option<&str>, assets: &Assets) -> Result<Arc<Tree>, CliError> {
+    let source = library::find(name.unwrap_or(DEFAULT_TREE))
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    library::load(&source, assets).map_err(|report| {
+        CliError::Usage(format!(
+            "{}cannot use tree `{}`: it has {} error(s)",
+            report.render(),
+            source.name,
+            report.error_count()
+        ))
+    })
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+    let lang = resolve_lang(cli.lang);
+    let Some(command) = cli.command else {
+        return Err(CliError::Usage(
+            "the wizard needs a terminal on stdin and stdout; use `gpuwise recommend` for scripts".into(),
+        ));
+    };
+    match command {
+        Command::Trees { format } => trees(format, lang, out, err),
+        Command::Recommend {
+            answers,
+            answers_file,
+            format,
+        } => recommend(cli.tree.as_deref(), &answers, answers_file, format, lang, out, err),
+        Command::Validate { files, strict } => validate(&files, strict, out),
+        Command::Render { format } => {
+            let assets = load_assets()?;
+            let tree = load_tree(cli.tree.as_deref(), &assets)?;
+            out.write_all(render(&tree, format, lang).as_bytes())?;
+            Ok(())
+        }
+        Command::Catalog {
+            provider,
+            gpu,
+            format,
+        } => catalog(provider, gpu.as_deref(), format, lang, out),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "gpuwise", out);
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(out)?;
+            Ok(())
+        }
+    }
+}
+
+fn trees(format: ListFormat, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+    let assets = load_assets()?;
+    #[derive(serde::Serialize)]
+    struct Row {
+        id: String,
+        title: String,
+        origin: String,
+        file: String,
+        nodes: usize,
+    }
+    let mut rows = Vec::new();
+    let mut sources: Vec<Result<TreeSource, library::LibraryError>> =
+        library::shipped().into_iter().map(Ok).collect();
+    sources.extend(library::user_trees());
+    for source in sources {
+        let source = match source {
+            Ok(s) => s,
+            Err(e) => {
+                writeln!(err, "gpuwise: warning: {e}")?;
+                continue;
+            }
+        };
+        match library::load(&source, &assets) {
+            Ok(tree) => rows.push(Row {
+                id: tree.id.value.clone(),
+                title: tree.title.get(lang).to_string(),
+                origin: source.origin.to_string(),
+                file: source.name.clone(),
+                nodes: tree.nodes.len(),
+            }),
+            Err(report) => {
+                write!(err, "{}", report.render())?;
+                writeln!(err, "gpuwise: warning: skipped broken tree {}", source.name)?;
+            }
+        }
+    }
+    match format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            for row in rows {
+                writeln!(out, "{:<14} {:<8} {:>4} nodes  {}", row.id, row.origin, row.nodes, row.title)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The answers file the wizard exports and `recommend --answers` replays.
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersFile {
+    pub tree: Option<String>,
+    pub answers: IndexMap<String, AnswerValue>,
+}
+
+/// An answer in a file: a choice id or a number.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Number(f64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for AnswerValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Scalar::deserialize(d)? {
+            Scalar::Number(n) => AnswerValue::Number(n),
+            Scalar::Bool(b) => AnswerValue::Text(b.to_string()),
+            Scalar::Str(s) => AnswerValue::Text(s),
+        })
+    }
+}
+
+impl AnswerValue {
+    pub fn as_text(&self) -> String {
+        match self {
+            AnswerValue::Number(n) => format_number_exact(*n),
+            AnswerValue::Text(s) => s.clone(),
+        }
+    }
+}
+
+pub fn read_answers_file(path: &std::path::Path) -> Result<AnswersFile, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("{}: cannot read answers file: {e}", path.display())))?;
+    parse_yaml::<AnswersFile>(&text, &Limits::default()).map_err(|d| {
+        let mut report = FileReport::new(path.display().to_string(), text.clone());
+        report.diagnostics.push(d);
+        CliError::Usage(report.render().trim_end().to_string())
+    })
+}
+
+/// Describes what a question takes, for the message about a missing or wrong answer.
+pub fn describe_question(id: &str, node: &Node, lang: Lang) -> String {
+    match node {
+        Node::Question(q) => {
+            let choices: Vec<String> = q
+                .choices
+                .iter()
+                .map(|c| format!("  {:<16} {}", c.value.id.value, c.value.label.get(lang)))
+                .collect();
+            format!(
+                "question `{id}`: {}\nvalid choices:\n{}\nanswer with --answer {id}=<choice>",
+                q.ask.get(lang),
+                choices.join("\n")
+            )
+        }
+        Node::Number(n) => format!(
+            "question `{id}`: {}\ntakes a number from {} to {} ({})\nanswer with --answer {id}=<number>",
+            n.ask.get(lang),
+            format_number(n.min.value),
+            format_number(n.max.value),
+            n.unit.get(lang)
+        ),
+        _ => format!("node `{id}`"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn recommend(
+    tree_flag: Option<&str>,
+    answer_flags: &[String],
+    answers_file: Option<PathBuf>,
+    format: OutputFormat,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let assets = load_assets()?;
+    let mut answers: IndexMap<String, String> = IndexMap::new();
+    let mut tree_name = tree_flag.map(str::to_string);
+    if let Some(path) = &answers_file {
+        let file = read_answers_file(path)?;
+        if tree_name.is_none() {
+            tree_name = file.tree.clone();
+        }
+        answers.extend(file.answers.iter().map(|(k, v)| (k.clone(), v.as_text())));
+    }
+    for flag in answer_flags {
+        let Some((node, value)) = flag.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--answer `{flag}`: write it as NODE=VALUE, e.g. --answer workload=training"
+            )));
+        };
+        answers.insert(node.trim().to_string(), value.trim().to_string());
+    }
+    let tree = load_tree(tree_name.as_deref(), &assets)?;
+    for node in answers.keys() {
+        match tree.nodes.get(node) {
+            Some(Node::Question(_) | Node::Number(_)) => {}
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "answer for `{node}`: tree `{}` has no question with this id (see `gpuwise render --tree {} --format mermaid`)",
+                    tree.id.value, tree.id.value
+                )));
+            }
+        }
+    }
+    let mut walk = Walk::new(tree.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
+    let unused = walk.replay(&answers).map_err(|e| {
+        let node = tree.nodes.get(&e.node).map(|n| describe_question(&e.node, n, lang));
+        CliError::Usage(format!("{}\n{}", e.error, node.unwrap_or_default()))
+    })?;
+    if !walk.is_finished() {
+        let id = walk.current_id();
+        return Err(CliError::Usage(format!(
+            "unanswered {}",
+            describe_question(id, walk.current(), lang)
+        )));
+    }
+    for node in unused {
+        writeln!(err, "gpuwise: warning: the answer for `{node}` was not used: this path does not ask it")?;
+    }
+    let recommendation =
+        Recommendation::build(&walk, &assets, lang).map_err(|e| CliError::Usage(e.to_string()))?;
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &recommendation).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Md => out.write_all(to_markdown(&recommendation).as_bytes())?,
+        OutputFormat::Text => out.write_all(to_text(&recommendation).as_bytes())?,
+    }
+    Ok(())
+}
+
+fn validate(files: &[PathBuf], strict: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let (assets, mut reports) = assets::validate::validate_assets(&assets::EMBEDDED);
+    let Some(assets) = assets else {
+        for report in &reports {
+            out.write_all(report.render().as_bytes())?;
+        }
+        return Err(CliError::Problems);
+    };
+    let sources: Vec<TreeSource> = if files.is_empty() {
+        library::shipped()
+    } else {
+        reports.clear();
+        files
+            .iter()
+            .map(|p| library::read_file(p, library::Origin::File))
+            .collect::<Result<_, _>>()
+            .map_err(|e| CliError::Usage(e.to_string()))?
+    };
+    for source in &sources {
+        let (_, mut report) = library::check(source, &assets);
+        report.sort();
+        reports.push(report);
+    }
+    let (mut errors, mut warnings) = (0, 0);
+    for report in &mut reports {
+        if strict {
+            report.make_strict();
+        }
+        errors += report.error_count();
+        warnings += report.warning_count();
+        out.write_all(report.render().as_bytes())?;
+    }
+    writeln!(
+        out,
+        "checked {} file(s): {errors} error(s), {warnings} warning(s)",
+        reports.len()
+    )?;
+    if errors > 0 { Err(CliError::Problems) } else { Ok(()) }
+}
+
+fn catalog(
+    provider: Option<Provider>,
+    gpu: Option<&str>,
+    format: OutputFormat,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let assets = load_assets()?;
+    let catalog = &assets.catalog;
+    if let Some(gpu) = gpu
+        && catalog.gpu(gpu).is_none()
+    {
+        let known: Vec<&str> = catalog.gpus.iter().map(|g| g.id.value.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "--gpu `{gpu}`: unknown GPU id; known: {}",
+            known.join(", ")
+        )));
+    }
+    let families: Vec<_> = catalog
+        .families
+        .iter()
+        .filter(|f| provider.is_none_or(|p| f.provider == p))
+        .filter(|f| gpu.is_none_or(|g| f.gpu.as_ref().is_some_and(|fg| fg.value == g)))
+        .collect();
+    let gpus: Vec<_> = catalog
+        .gpus
+        .iter()
+        .filter(|g| gpu.is_none_or(|id| g.id.value == id))
+        .collect();
+    match format {
+        OutputFormat::Json => {
+            let json = serde_json::json!({
+                "gpus": gpus.iter().map(|g| serde_json::json!({
+                    "id": g.id.value, "name": g.name, "memory_gb": g.memory_gb,
+                    "memory_type": g.memory_type,
+                    "memory_bandwidth_gbs": g.memory_bandwidth_gbs,
+                    "fp16_tensor_tflops": g.fp16_tensor_tflops,
+                    "bf16_tensor_tflops": g.bf16_tensor_tflops,
+                    "fp64_tflops": g.fp64_tflops, "nvlink_gbs": g.nvlink_gbs,
+                    "mig": g.mig, "nvenc": g.nvenc, "verified": g.verified,
+                    "source": g.source.value, "checked": g.checked.value,
+                })).collect::<Vec<_>>(),
+                "families": families.iter().map(|f| serde_json::json!({
+                    "id": f.id.value, "provider": f.provider, "family": f.family,
+                    "kind": f.kind, "gpu": f.gpu.as_ref().map(|g| &g.value),
+                    "gpu_count": f.gpu_count, "shared": f.shared,
+                    "interconnect": f.interconnect, "verified": f.verified,
+                    "use": f.use_for.get(lang),
+                    "source": f.source.value, "checked": f.checked.value,
+                })).collect::<Vec<_>>(),
+            });
+            serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Text | OutputFormat::Md => {
+            let md = format == OutputFormat::Md;
+            let gpu_head = ["GPU", "Memory", "Bandwidth", "FP16/BF16 TF", "FP64 TF", "NVENC", "MIG"];
+            let gpu_rows: Vec<Vec<String>> = gpus
+                .iter()
+                .map(|g| {
+                    let opt = |v: Option<f64>| v.map(format_number).unwrap_or_else(|| "-".into());
+                    vec![
+                        format!("{}{}", g.name, if g.verified { "" } else { " (unverified)" }),
+                        format!("{} GB {}", format_number(g.memory_gb), g.memory_type),
+                        format!("{} GB/s", format_number(g.memory_bandwidth_gbs)),
+                        opt(g.fp16_tensor_tflops.or(g.bf16_tensor_tflops)),
+                        opt(g.fp64_tflops),
+                        if g.nvenc { "yes" } else { "no" }.to_string(),
+                        g.mig.to_string(),
+                    ]
+                })
+                .collect();
+            write_table(out, md, &gpu_head, &gpu_rows)?;
+            writeln!(out)?;
+            let fam_rows: Vec<Vec<String>> = families
+                .iter()
+                .map(|f| {
+                    let g = catalog.gpu_of(f);
+                    let view = crate::recommend::FamilyView {
+                        id: f.id.value.clone(),
+                        provider: f.provider,
+                        provider_name: f.provider.name(lang).to_string(),
+                        family: f.family.clone(),
+                        kind: f.kind,
+                        gpu: g.map(|g| g.name.clone()),
+                        gpu_count: f.gpu_count.clone(),
+                        gpu_memory_gb: g.map(|g| g.memory_gb),
+                        interconnect: f.interconnect.clone(),
+                        shared: f.shared,
+                        verified: f.verified,
+                        use_for: String::new(),
+                        source: String::new(),
+                        checked: String::new(),
+                    };
+                    family_cells(&view, lang).to_vec()
+                })
+                .collect();
+            write_table(out, md, &family_headers(lang), &fam_rows)?;
+        }
+    }
+    Ok(())
+}
+
+/// A table: Markdown, or aligned columns by display width (CJK counts two).
+fn write_table(out: &mut dyn Write, md: bool, head: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    if md {
+        writeln!(out, "| {} |", head.join(" | "))?;
+        writeln!(out, "|{}", "---|".repeat(head.len()))?;
+        for row in rows {
+            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
+            writeln!(out, "| {} |", cells.join(" | "))?;
+        }
+        return Ok(());
+    }
+    let mut widths: Vec<usize> = head.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width())))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(head.to_vec()))?;
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! gpuwise: GPU or CPU server, which instance family, and what architecture around it.
+//!
+//! The core (tree, loader, validator, engine, catalog) has no terminal code; the CLI and TUI
+//! are thin shells over it.
+
+pub mod assets;
+pub mod diag;
+pub mod text;
+pub mod tree;
+pub mod engine;
+pub mod format;
+pub mod library;
+pub mod recommend;
+pub mod render;
+pub mod cli;

@@ -1,0 +1,164 @@
+//! Where trees come from: shipped (embedded), the user's config directory, or a file path.
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, FileReport, Span};
+use crate::tree::Tree;
+use crate::tree::load::{Limits, parse_yaml};
+use crate::tree::validate::validate_tree;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The trees shipped inside the binary: file name and text.
+pub const SHIPPED_TREES: &[(&str, &str)] = &[
+    ("trees/gpu-or-cpu.yaml", include_str!("../trees/gpu-or-cpu.yaml")),
+    ("trees/quick-check.yaml", include_str!("../trees/quick-check.yaml")),
+    ("trees/gpu-memory.yaml", include_str!("../trees/gpu-memory.yaml")),
+];
+
+/// The tree `gpuwise` walks when none is named.
+pub const DEFAULT_TREE: &str = "gpu-or-cpu";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::Display)]
+#[strum(serialize_all = "lowercase")]
+pub enum Origin {
+    Shipped,
+    User,
+    File,
+}
+
+/// A tree's text and where it came from.
+#[derive(Clone, Debug)]
+pub struct TreeSource {
+    pub name: String,
+    pub text: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no tree `{name}`: not a shipped or user tree id, and no such file (known trees: {known})")]
+    NotFound { name: String, known: String },
+}
+
+/// `$XDG_CONFIG_HOME/gpuwise/trees`, or `~/.config/gpuwise/trees`.
+pub fn user_tree_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("gpuwise").join("trees"))
+}
+
+pub fn read_file(path: &Path, origin: Origin) -> Result<TreeSource, LibraryError> {
+    let bytes = std::fs::read(path).map_err(|source| LibraryError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| LibraryError::Read {
+        path: path.display().to_string(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+        ),
+    })?;
+    Ok(TreeSource {
+        name: path.display().to_string(),
+        text,
+        origin,
+    })
+}
+
+pub fn shipped() -> Vec<TreeSource> {
+    SHIPPED_TREES
+        .iter()
+        .map(|(name, text)| TreeSource {
+            name: name.to_string(),
+            text: text.to_string(),
+            origin: Origin::Shipped,
+        })
+        .collect()
+}
+
+/// The user's tree files (`*.yaml`, `*.yml`), sorted; unreadable ones are returned as errors
+/// so the others still load.
+pub fn user_trees() -> Vec<Result<TreeSource, LibraryError>> {
+    let Some(dir) = user_tree_dir() else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| read_file(p, Origin::User)).collect()
+}
+
+/// The tree's id as written, without a full parse, to match `--tree NAME` cheaply.
+fn declared_id(text: &str) -> Option<&str> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|rest| rest.trim().trim_matches(['"', '\'']))
+}
+
+/// `--tree NAME|PATH`: a shipped id, then a user tree id, then a file path.
+pub fn find(name: &str) -> Result<TreeSource, LibraryError> {
+    let mut known: Vec<String> = Vec::new();
+    for source in shipped() {
+        if declared_id(&source.text) == Some(name) {
+            return Ok(source);
+        }
+        known.extend(declared_id(&source.text).map(str::to_string));
+    }
+    for source in user_trees().into_iter().flatten() {
+        if declared_id(&source.text) == Some(name) {
+            return Ok(source);
+        }
+        known.extend(declared_id(&source.text).map(str::to_string));
+    }
+    let path = Path::new(name);
+    if path.exists() {
+        return read_file(path, Origin::File);
+    }
+    Err(LibraryError::NotFound {
+        name: name.to_string(),
+        known: known.join(", "),
+    })
+}
+
+/// Parses and validates a tree; the report holds every problem found.
+pub fn check(source: &TreeSource, assets: &Assets) -> (Option<Tree>, FileReport) {
+    let limits = Limits::default();
+    let mut report = FileReport::new(source.name.clone(), source.text.clone());
+    match parse_yaml::<Tree>(&source.text, &limits) {
+        Err(diag) => report.diagnostics.push(diag),
+        Ok(tree) => {
+            report.diagnostics = validate_tree(&tree, assets, limits.max_nodes);
+            return (Some(tree), report);
+        }
+    }
+    (None, report)
+}
+
+/// Loads a tree for walking: it must have no errors (warnings are fine).
+pub fn load(source: &TreeSource, assets: &Assets) -> Result<Arc<Tree>, FileReport> {
+    match check(source, assets) {
+        (Some(tree), report) if report.error_count() == 0 => Ok(Arc::new(tree)),
+        (_, mut report) => {
+            report.diagnostics.retain(Diagnostic::is_error);
+            if report.diagnostics.is_empty() {
+                report
+                    .diagnostics
+                    .push(Diagnostic::error(Span::UNKNOWN, "the tree did not load"));
+            }
+            Err(report)
+        }
+    }
+}

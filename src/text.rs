@@ -1,0 +1,243 @@
+//! Bilingual text: every string a person reads is plain or `{en: ..., zh: ...}`.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The languages gpuwise speaks.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum::Display,
+    strum::EnumString,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The other language, for a run-time switch.
+    pub fn toggled(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    /// Picks the language from a locale name such as `zh_CN.UTF-8`, `zh-Hant` or `en_US`.
+    pub fn from_locale(locale: &str) -> Lang {
+        let lower = locale.to_ascii_lowercase();
+        if lower.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// A text shown to a person: the same for every language, or one per language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    Plain(String),
+    Localized { en: String, zh: Option<String> },
+}
+
+impl Text {
+    /// The text in `lang`, falling back to English where Chinese is missing.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (self, lang) {
+            (Text::Plain(s), _) => s,
+            (Text::Localized { zh: Some(zh), .. }, Lang::Zh) => zh,
+            (Text::Localized { en, .. }, _) => en,
+        }
+    }
+
+    /// True when a Chinese reader would see English: a localized text without `zh`.
+    pub fn lacks_chinese(&self) -> bool {
+        matches!(self, Text::Localized { zh: None, .. })
+    }
+
+    /// The plain form, used where a plain string means an id rather than prose.
+    pub fn as_plain(&self) -> Option<&str> {
+        match self {
+            Text::Plain(s) => Some(s),
+            Text::Localized { .. } => None,
+        }
+    }
+
+    /// Every language variant, for checks that look at all of them.
+    pub fn variants(&self) -> impl Iterator<Item = &str> {
+        let (first, second) = match self {
+            Text::Plain(s) => (s.as_str(), None),
+            Text::Localized { en, zh } => (en.as_str(), zh.as_deref()),
+        };
+        std::iter::once(first).chain(second)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Plain(s.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a map {en: ..., zh: ...}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text::Plain(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text::Plain(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let mut en: Option<String> = None;
+                let mut zh: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let slot = match key.as_str() {
+                        "en" => &mut en,
+                        "zh" => &mut zh,
+                        other => return Err(de::Error::unknown_field(other, &["en", "zh"])),
+                    };
+                    if slot.is_some() {
+                        return Err(de::Error::duplicate_field(if key == "en" {
+                            "en"
+                        } else {
+                            "zh"
+                        }));
+                    }
+                    *slot = Some(map.next_value()?);
+                }
+                let en = en.ok_or_else(|| de::Error::missing_field("en"))?;
+                Ok(Text::Localized { en, zh })
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// Formats a number for people: integers without a fraction, others with at most one decimal.
+pub fn format_number(value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// The `{name}` placeholders of a text, in order; `{{` and `}}` are literal braces.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        if rest[open..].starts_with("{{") {
+            rest = &rest[open + 2..];
+            continue;
+        }
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                names.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    names
+}
+
+/// Replaces each `{name}` by `lookup(name)`; unknown names are left as written.
+pub fn interpolate(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+            continue;
+        }
+        if tail.starts_with('}') {
+            out.push('}');
+            rest = &tail[1..];
+            continue;
+        }
+        match tail[1..].find('}') {
+            Some(close) => {
+                let name = &tail[1..1 + close];
+                match lookup(name) {
+                    Some(value) => out.push_str(&value),
+                    None => out.push_str(&tail[..close + 2]),
+                }
+                rest = &tail[close + 2..];
+            }
+            None => {
+                out.push_str(tail);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(format_number(16.0), "16");
+        assert_eq!(format_number(16.04), "16");
+        assert_eq!(format_number(16.25), "16.3");
+        assert_eq!(format_number(0.5), "0.5");
+    }
+
+    #[test]
+    fn interpolation_keeps_unknown_and_escaped() {
+        let text = "need {vram_gb} GB, {{literal}}, {unknown}";
+        let out = interpolate(text, |n| (n == "vram_gb").then(|| "42".to_string()));
+        assert_eq!(out, "need 42 GB, {literal}, {unknown}");
+        assert_eq!(placeholders(text), vec!["vram_gb", "unknown"]);
+    }
+
+    #[test]
+    fn locale_picks_chinese_for_any_zh() {
+        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::from_locale("zh-Hant-TW"), Lang::Zh);
+        assert_eq!(Lang::from_locale("C"), Lang::En);
+        assert_eq!(Lang::from_locale("en_US"), Lang::En);
+    }
+
+    #[test]
+    fn chinese_falls_back_to_english() {
+        let t = Text::Localized {
+            en: "hello".into(),
+            zh: None,
+        };
+        assert_eq!(t.get(Lang::Zh), "hello");
+        assert!(t.lacks_chinese());
+    }
+}

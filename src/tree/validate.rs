@@ -1,0 +1,551 @@
+//! Checks a loaded tree against itself and the assets: every problem, not just the first.
+
+use super::{At, Node, Tree};
+use crate::assets::validate::{check_chinese, is_valid_id};
+use crate::assets::{Assets, Provider};
+use crate::diag::{Diagnostic, Span};
+use crate::text::{Text, placeholders};
+use std::collections::{HashMap, HashSet};
+use strum::IntoEnumIterator;
+
+/// A parsed expression and the variables it reads.
+pub fn parse_expression(source: &str) -> Result<Vec<String>, String> {
+    let node = evalexpr::build_operator_tree::<evalexpr::DefaultNumericTypes>(source)
+        .map_err(|e| e.to_string())?;
+    let reads: Vec<String> = node
+        .iter_read_variable_identifiers()
+        .map(str::to_string)
+        .collect();
+    if node.iter_variable_identifiers().count() != reads.len() {
+        return Err("expressions may read variables but not assign them".to_string());
+    }
+    Ok(reads)
+}
+
+/// A variable name usable in expressions.
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+pub fn validate_tree(tree: &Tree, assets: &Assets, max_nodes: usize) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        tree,
+        assets,
+        out: Vec::new(),
+    };
+    if tree.nodes.len() > max_nodes {
+        v.out.push(Diagnostic::error(
+            tree.start.span,
+            format!(
+                "the tree has {} nodes, over the limit of {max_nodes}",
+                tree.nodes.len()
+            ),
+        ));
+        return v.out;
+    }
+    v.check_header();
+    for (id, node) in tree.nodes.iter() {
+        v.check_node(id, &node.value);
+    }
+    let reachable = v.check_reachable();
+    if let Some(order) = v.check_cycles(&reachable) {
+        v.check_variables(&order);
+    }
+    v.out.sort_by(|a, b| a.span.cmp(&b.span));
+    v.out
+}
+
+struct Validator<'a> {
+    tree: &'a Tree,
+    assets: &'a Assets,
+    out: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, span: Span, message: String) {
+        self.out.push(Diagnostic::error(span, message));
+    }
+
+    fn chinese(&mut self, text: &Text, span: Span, field: &str) {
+        check_chinese(text, span, field, &mut self.out);
+    }
+
+    fn check_header(&mut self) {
+        let tree = self.tree;
+        if !is_valid_id(&tree.id.value) {
+            self.error(
+                tree.id.span,
+                format!("tree id `{}` is not kebab-case", tree.id.value),
+            );
+        }
+        self.chinese(&tree.title, tree.id.span, "title");
+        if let Some(d) = &tree.description {
+            self.chinese(d, tree.id.span, "description");
+        }
+        if tree.nodes.get(&tree.start.value).is_none() {
+            self.out.push(
+                Diagnostic::error(
+                    tree.start.span,
+                    format!("`start` names `{}`, which no node defines", tree.start.value),
+                )
+                .with_hint("`start` must be the id of a node under `nodes`"),
+            );
+        }
+    }
+
+    fn check_target(&mut self, from: &str, target: &At<String>) {
+        if self.tree.nodes.get(&target.value).is_none() {
+            let mut diag = Diagnostic::error(
+                target.span,
+                format!(
+                    "`next` of `{from}` leads to `{}`, which no node defines",
+                    target.value
+                ),
+            );
+            if let Some(close) = self.closest_node_id(&target.value) {
+                diag = diag.with_hint(format!("did you mean `{close}`?"));
+            }
+            self.out.push(diag);
+        }
+    }
+
+    fn closest_node_id(&self, wanted: &str) -> Option<&str> {
+        self.tree
+            .nodes
+            .iter()
+            .map(|(id, _)| id.value.as_str())
+            .filter(|id| id.contains(wanted) || wanted.contains(id))
+            .min_by_key(|id| id.len().abs_diff(wanted.len()))
+    }
+
+    fn check_terms(&mut self, terms: &[At<String>]) {
+        for term in terms {
+            if self.assets.term(&term.value).is_none() {
+                self.error(
+                    term.span,
+                    format!("unknown glossary term `{}`", term.value),
+                );
+            }
+        }
+    }
+
+    fn check_var_name(&mut self, name: &str, span: Span) {
+        if !is_identifier(name) {
+            self.error(
+                span,
+                format!("variable name `{name}` is not an identifier (letters, digits, `_`)"),
+            );
+        }
+    }
+
+    fn check_expression(&mut self, expr: &At<String>) {
+        if let Err(message) = parse_expression(&expr.value) {
+            self.error(
+                expr.span,
+                format!("expression `{}` does not parse: {message}", expr.value),
+            );
+        }
+    }
+
+    fn check_node(&mut self, id: &At<String>, node: &Node) {
+        let span = id.span;
+        if !is_valid_id(&id.value) {
+            self.error(span, format!("node id `{}` is not kebab-case", id.value));
+        }
+        for target in node.targets() {
+            self.check_target(&id.value, target);
+        }
+        match node {
+            Node::Question(q) => {
+                self.chinese(&q.ask, span, "ask");
+                self.chinese(&q.why, span, "why");
+                self.check_terms(&q.terms);
+                if q.choices.is_empty() {
+                    self.error(span, format!("question `{}` has no choices", id.value));
+                }
+                let mut seen = HashSet::new();
+                for choice in &q.choices {
+                    let c = &choice.value;
+                    if !seen.insert(c.id.value.as_str()) {
+                        self.error(
+                            c.id.span,
+                            format!(
+                                "duplicate choice id `{}` in question `{}`",
+                                c.id.value, id.value
+                            ),
+                        );
+                    }
+                    if !is_valid_id(&c.id.value) {
+                        self.error(
+                            c.id.span,
+                            format!("choice id `{}` is not kebab-case", c.id.value),
+                        );
+                    }
+                    self.chinese(&c.label, c.id.span, "label");
+                    if let Some(hint) = &c.hint {
+                        self.chinese(hint, c.id.span, "hint");
+                    }
+                    for (name, value) in &c.set {
+                        self.check_var_name(name, value.span);
+                    }
+                }
+            }
+            Node::Number(n) => {
+                self.chinese(&n.ask, span, "ask");
+                self.chinese(&n.why, span, "why");
+                self.chinese(&n.unit, span, "unit");
+                self.check_terms(&n.terms);
+                self.check_var_name(&n.var.value, n.var.span);
+                if !(n.min.value.is_finite() && n.max.value.is_finite()) {
+                    self.error(n.min.span, "`min` and `max` must be finite numbers".into());
+                } else if n.min.value > n.max.value {
+                    self.error(
+                        n.min.span,
+                        format!("`min` ({}) is greater than `max` ({})", n.min.value, n.max.value),
+                    );
+                }
+                if let Some(default) = &n.default
+                    && !(n.min.value..=n.max.value).contains(&default.value)
+                {
+                    self.error(
+                        default.span,
+                        format!(
+                            "default {} is outside the range {} to {}",
+                            default.value, n.min.value, n.max.value
+                        ),
+                    );
+                }
+            }
+            Node::Compute(c) => {
+                if let Some(note) = &c.note {
+                    self.chinese(note, span, "note");
+                }
+                if c.set.is_empty() {
+                    self.error(span, format!("compute `{}` sets nothing", id.value));
+                }
+                for (name, expr) in &c.set {
+                    self.check_var_name(name, expr.span);
+                    self.check_expression(expr);
+                }
+            }
+            Node::Branch(b) => {
+                for when in &b.when {
+                    self.check_expression(&when.value.condition);
+                    if let Some(note) = &when.value.note {
+                        self.chinese(note, when.span, "note");
+                    }
+                }
+                if b.otherwise.is_none() {
+                    self.out.push(
+                        Diagnostic::error(
+                            span,
+                            format!(
+                                "a path can end without a result: when no condition of branch `{}` holds, it has nowhere to go",
+                                id.value
+                            ),
+                        )
+                        .with_hint("add `otherwise: <node id>`"),
+                    );
+                }
+            }
+            Node::Result(r) => self.check_result(id, r),
+        }
+    }
+
+    fn check_result(&mut self, id: &At<String>, r: &super::Outcome) {
+        let span = id.span;
+        for text in [&r.summary, &r.rationale] {
+            self.chinese(text, span, "summary/rationale");
+        }
+        for step in &r.next_steps {
+            self.chinese(step, span, "next_steps");
+        }
+        let mut covered: HashSet<Provider> = HashSet::new();
+        for family in &r.families {
+            match self.assets.catalog.family(&family.value) {
+                Some(f) => {
+                    covered.insert(f.provider);
+                }
+                None => self.error(
+                    family.span,
+                    format!(
+                        "unknown family `{}`: assets/catalog.yaml has no family with this id",
+                        family.value
+                    ),
+                ),
+            }
+        }
+        for (provider, text) in &r.no_equivalent {
+            self.chinese(text, span, "no_equivalent");
+            if covered.contains(provider) {
+                self.out.push(Diagnostic::warning(
+                    span,
+                    format!("`{provider}` is listed both with a family and under `no_equivalent`"),
+                ));
+            }
+            covered.insert(*provider);
+        }
+        let missing: Vec<String> = Provider::iter()
+            .filter(|p| !covered.contains(p))
+            .map(|p| p.to_string())
+            .collect();
+        if !missing.is_empty() {
+            self.out.push(
+                Diagnostic::warning(
+                    span,
+                    format!(
+                        "result `{}` names no family for {}",
+                        id.value,
+                        missing.join(", ")
+                    ),
+                )
+                .with_hint("add a family, or say why under `no_equivalent`"),
+            );
+        }
+        if self.assets.pattern(&r.pattern.value).is_none() {
+            self.error(
+                r.pattern.span,
+                format!(
+                    "unknown pattern `{}`: assets/patterns.yaml has no pattern with this id",
+                    r.pattern.value
+                ),
+            );
+        }
+        for item in r.pitfalls.iter().chain(&r.cost) {
+            match item.value.as_plain() {
+                Some(advice_id) if self.assets.advice(advice_id).is_none() => self.error(
+                    item.span,
+                    format!(
+                        "unknown advice `{advice_id}`: assets/advice.yaml has no advice with this id"
+                    ),
+                ),
+                Some(_) => {}
+                None => self.chinese(&item.value, item.span, "pitfalls/cost"),
+            }
+        }
+    }
+
+    /// Nodes that no path from `start` reaches are mistakes: unreachable content never shows.
+    fn check_reachable(&mut self) -> Vec<bool> {
+        let nodes = &self.tree.nodes;
+        let mut reachable = vec![false; nodes.len()];
+        let mut stack: Vec<usize> = nodes.position(&self.tree.start.value).into_iter().collect();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut reachable[i], true) {
+                continue;
+            }
+            for target in nodes.entries[i].1.value.targets() {
+                if let Some(j) = nodes.position(&target.value) {
+                    stack.push(j);
+                }
+            }
+        }
+        if nodes.position(&self.tree.start.value).is_some() {
+            for (i, (id, _)) in nodes.iter().enumerate() {
+                if !reachable[i] {
+                    self.out.push(
+                        Diagnostic::error(
+                            id.span,
+                            format!("node `{}` is unreachable from `start`", id.value),
+                        )
+                        .with_hint("link to it from another node, or delete it"),
+                    );
+                }
+            }
+        }
+        reachable
+    }
+
+    /// Reports each link that closes a cycle; returns a topological order when there is none.
+    fn check_cycles(&mut self, reachable: &[bool]) -> Option<Vec<usize>> {
+        const WHITE: u8 = 0;
+        const GREY: u8 = 1;
+        const BLACK: u8 = 2;
+        let nodes = &self.tree.nodes;
+        let edges: Vec<Vec<(usize, Span)>> = nodes
+            .entries
+            .iter()
+            .map(|(_, n)| {
+                n.value
+                    .targets()
+                    .into_iter()
+                    .filter_map(|t| nodes.position(&t.value).map(|j| (j, t.span)))
+                    .collect()
+            })
+            .collect();
+        let mut color = vec![WHITE; nodes.len()];
+        let mut post_order = Vec::with_capacity(nodes.len());
+        let mut found_cycle = false;
+        for root in 0..nodes.len() {
+            if color[root] != WHITE || !reachable[root] {
+                continue;
+            }
+            // Iterative depth-first search: a 100k-node chain must not overflow the stack.
+            let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+            color[root] = GREY;
+            while let Some(&mut (node, ref mut next_edge)) = stack.last_mut() {
+                if let Some(&(target, span)) = edges[node].get(*next_edge) {
+                    *next_edge += 1;
+                    match color[target] {
+                        WHITE => {
+                            color[target] = GREY;
+                            stack.push((target, 0));
+                        }
+                        GREY => {
+                            found_cycle = true;
+                            self.out.push(
+                                Diagnostic::error(
+                                    span,
+                                    format!(
+                                        "cycle: `{}` leads back to `{}`",
+                                        nodes.id_at(node),
+                                        nodes.id_at(target)
+                                    ),
+                                )
+                                .with_hint("a tree must always move forward to a result"),
+                            );
+                        }
+                        _ => {}
+                    }
+                } else {
+                    color[node] = BLACK;
+                    post_order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+        if found_cycle {
+            return None;
+        }
+        post_order.reverse();
+        Some(post_order)
+    }
+
+    /// Every variable an expression or text reads must be set on every path that reaches it.
+    fn check_variables(&mut self, order: &[usize]) {
+        let nodes = &self.tree.nodes;
+        let mut incoming: Vec<Option<HashSet<String>>> = vec![None; nodes.len()];
+        if let Some(start) = nodes.position(&self.tree.start.value) {
+            incoming[start] = Some(HashSet::new());
+        }
+        for &i in order {
+            let Some(known) = incoming[i].take() else {
+                continue;
+            };
+            let (id, node) = &nodes.entries[i];
+            let mut flows: Vec<(&str, HashSet<String>)> = Vec::new();
+            match &node.value {
+                Node::Question(q) => {
+                    for choice in &q.choices {
+                        let mut set = known.clone();
+                        set.extend(choice.value.set.keys().cloned());
+                        flows.push((&choice.value.next.value, set));
+                    }
+                }
+                Node::Number(n) => {
+                    let mut set = known.clone();
+                    set.insert(n.var.value.clone());
+                    flows.push((&n.next.value, set));
+                }
+                Node::Compute(c) => {
+                    let mut set = known.clone();
+                    for (name, expr) in &c.set {
+                        self.check_reads(&id.value, &expr.value, expr.span, &set);
+                        set.insert(name.clone());
+                    }
+                    flows.push((&c.next.value, set));
+                }
+                Node::Branch(b) => {
+                    for when in &b.when {
+                        let cond = &when.value.condition;
+                        self.check_reads(&id.value, &cond.value, cond.span, &known);
+                        flows.push((&when.value.next.value, known.clone()));
+                    }
+                    if let Some(otherwise) = &b.otherwise {
+                        flows.push((&otherwise.value, known.clone()));
+                    }
+                }
+                Node::Result(r) => self.check_result_reads(&id.value, r, &known),
+            }
+            for (target, set) in flows {
+                if let Some(j) = nodes.position(target) {
+                    incoming[j] = Some(match incoming[j].take() {
+                        None => set,
+                        Some(existing) => existing.intersection(&set).cloned().collect(),
+                    });
+                }
+            }
+            incoming[i] = Some(known);
+        }
+    }
+
+    fn check_reads(&mut self, node: &str, expr: &str, span: Span, known: &HashSet<String>) {
+        let Ok(reads) = parse_expression(expr) else {
+            return; // already reported by check_expression
+        };
+        for var in reads {
+            if !known.contains(&var) {
+                self.out.push(
+                    Diagnostic::error(
+                        span,
+                        format!(
+                            "`{node}` reads variable `{var}`, which is not set on every path to it"
+                        ),
+                    )
+                    .with_hint("set it on every earlier path (choice `set`, a number's `var`, or a compute)"),
+                );
+            }
+        }
+    }
+
+    fn check_result_reads(&mut self, node: &str, r: &super::Outcome, known: &HashSet<String>) {
+        let mut texts: Vec<&Text> = vec![&r.summary, &r.rationale];
+        texts.extend(&r.next_steps);
+        texts.extend(r.pitfalls.iter().chain(&r.cost).map(|t| &t.value));
+        let mut unknown: Vec<String> = texts
+            .iter()
+            .flat_map(|t| t.variants())
+            .flat_map(placeholders)
+            .filter(|name| !known.contains(*name))
+            .map(str::to_string)
+            .collect();
+        unknown.sort();
+        unknown.dedup();
+        for name in unknown {
+            self.error(
+                Span::UNKNOWN.max(self.node_span(node)),
+                format!("result `{node}` shows `{{{name}}}`, which is not set on every path to it"),
+            );
+        }
+        for var in r.memory_need.iter().chain(&r.show) {
+            if !known.contains(&var.value) {
+                self.error(
+                    var.span,
+                    format!(
+                        "result `{node}` uses variable `{}`, which is not set on every path to it",
+                        var.value
+                    ),
+                );
+            }
+        }
+    }
+
+    fn node_span(&self, node: &str) -> Span {
+        self.tree
+            .nodes
+            .position(node)
+            .map(|i| self.tree.nodes.entries[i].0.span)
+            .unwrap_or(Span::UNKNOWN)
+    }
+}
+
+/// Counts of the kinds of node, for `gpuwise trees`.
+pub fn node_kinds(tree: &Tree) -> HashMap<&'static str, usize> {
+    let mut counts = HashMap::new();
+    for (_, node) in tree.nodes.iter() {
+        *counts.entry(node.value.kind()).or_insert(0) += 1;
+    }
+    counts
+}
