@@ -165,6 +165,6 @@ mod tests {
         assert_eq!(lines[0], "t.yaml:2:9: error: bad");
         assert_eq!(lines[2], "2 | ask: 中文 next: x");
         // "ask: 中文" is 9 columns wide on screen (two double-width characters).
-        assert_eq!(lines[3], "  |          ^");
+        assert_eq!(lines[3], format!("  | {}^", " ".repeat(10)));
     }
 }

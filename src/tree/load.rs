@@ -56,11 +56,55 @@ pub fn parse_yaml<T: DeserializeOwned>(source: &str, limits: &Limits) -> Result<
 fn to_diagnostic(err: &serde_saphyr::Error) -> Diagnostic {
     let plain = err.without_snippet();
     let message = serde_saphyr::DefaultMessageFormatter.format_message(plain);
-    let message: String = message.chars().filter(|c| !c.is_control()).collect();
+    let mut message: String = message.chars().filter(|c| !c.is_control()).collect();
+    // The crate's own advice names its API, which means nothing to a tree author.
+    if let Some(key) = message
+        .strip_prefix("duplicate mapping key: ")
+        .and_then(|rest| rest.split(", set DuplicateKeyPolicy").next())
+    {
+        message = format!("duplicate key `{key}`: each id may appear once");
+    }
     let span = plain.location().map(Span::from).unwrap_or(Span::UNKNOWN);
     let mut diag = Diagnostic::error(span, message);
     if diag.message.contains("budget") || diag.message.contains("alias") {
         diag = diag.with_hint("the file is too deep, too large or expands too many aliases; gpuwise refuses it rather than run out of memory");
     }
     diag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::IgnoredAny;
+
+    #[test]
+    fn deep_nesting_is_refused_with_a_clear_error() {
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        let err = parse_yaml::<IgnoredAny>(&deep, &Limits::default()).unwrap_err();
+        assert!(err.message.contains("depth"), "{}", err.message);
+        assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in "bcdefghij".chars() {
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+            prev = name;
+        }
+        let err = parse_yaml::<IgnoredAny>(&text, &Limits::default()).unwrap_err();
+        assert!(err.hint.is_some(), "{}", err.message);
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_parsing() {
+        let limits = Limits {
+            max_file_bytes: 10,
+            ..Limits::default()
+        };
+        let err = parse_yaml::<IgnoredAny>("a: 123456789012", &limits).unwrap_err();
+        assert_eq!(err.message, "file is 15 bytes, over the limit of 10 bytes");
+    }
 }
