@@ -43,6 +43,10 @@ pub struct Cli {
     /// Language of questions and results (default: from the locale).
     #[arg(long, global = true, value_name = "en|zh")]
     pub lang: Option<Lang>,
+    /// Read catalog, patterns, glossary and advice from DIR instead of the embedded copies
+    /// (for authoring trees and assets).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub assets: Option<PathBuf>,
     /// Wizard only: open at the result (or first unanswered question) of an answers file.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
@@ -146,12 +150,50 @@ pub fn resolve_lang(flag: Option<Lang>) -> Lang {
     })
 }
 
-pub fn load_assets() -> Result<Assets, CliError> {
-    assets::EMBEDDED.parse().map_err(|e| {
-        let mut report = FileReport::new(e.file, e.source_text);
-        report.diagnostics.push(e.diagnostic);
-        CliError::Usage(format!("embedded assets are broken:\n{}", report.render()))
-    })
+/// The four asset files' names and texts: embedded, or read from `--assets DIR`.
+pub struct AssetTexts {
+    files: [(String, String); 4],
+}
+
+impl AssetTexts {
+    pub fn read(dir: Option<&std::path::Path>) -> Result<AssetTexts, CliError> {
+        let embedded = assets::EMBEDDED;
+        let defaults = [embedded.catalog, embedded.patterns, embedded.glossary, embedded.advice];
+        let mut files = defaults.map(|(name, text)| (name.to_string(), text.to_string()));
+        if let Some(dir) = dir {
+            for (name, text) in &mut files {
+                let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
+                let path = dir.join(file_name);
+                *text = std::fs::read_to_string(&path).map_err(|e| {
+                    CliError::Usage(format!("{}: cannot read asset file: {e}", path.display()))
+                })?;
+                *name = path.display().to_string();
+            }
+        }
+        Ok(AssetTexts { files })
+    }
+
+    pub fn sources(&self) -> assets::AssetSources<'_> {
+        let [c, p, g, a] = &self.files;
+        assets::AssetSources {
+            catalog: (&c.0, &c.1),
+            patterns: (&p.0, &p.1),
+            glossary: (&g.0, &g.1),
+            advice: (&a.0, &a.1),
+        }
+    }
+
+    pub fn parse(&self) -> Result<Assets, CliError> {
+        self.sources().parse().map_err(|e| {
+            let mut report = FileReport::new(e.file, e.source_text);
+            report.diagnostics.push(e.diagnostic);
+            CliError::Usage(format!("the assets do not load:\n{}", report.render()))
+        })
+    }
+}
+
+pub fn load_assets(dir: Option<&std::path::Path>) -> Result<Assets, CliError> {
+    AssetTexts::read(dir)?.parse()
 }
 
 /// Finds and loads the tree named by `--tree` (or the default), reporting its errors.
@@ -170,21 +212,31 @@ pub fn load_tree(name: Option<&str>, assets: &Assets) -> Result<Arc<Tree>, CliEr
 
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
     let lang = resolve_lang(cli.lang);
+    let asset_dir = cli.assets.as_deref();
     let Some(command) = cli.command else {
         return Err(CliError::Usage(
             "the wizard needs a terminal on stdin and stdout; use `gpuwise recommend` for scripts".into(),
         ));
     };
     match command {
-        Command::Trees { format } => trees(format, lang, out, err),
+        Command::Trees { format } => trees(asset_dir, format, lang, out, err),
         Command::Recommend {
             answers,
             answers_file,
             format,
-        } => recommend(cli.tree.as_deref(), &answers, answers_file, format, lang, out, err),
-        Command::Validate { files, strict } => validate(&files, strict, out),
+        } => recommend(
+            asset_dir,
+            cli.tree.as_deref(),
+            &answers,
+            answers_file,
+            format,
+            lang,
+            out,
+            err,
+        ),
+        Command::Validate { files, strict } => validate(asset_dir, &files, strict, out),
         Command::Render { format } => {
-            let assets = load_assets()?;
+            let assets = load_assets(asset_dir)?;
             let tree = load_tree(cli.tree.as_deref(), &assets)?;
             out.write_all(render(&tree, format, lang).as_bytes())?;
             Ok(())
@@ -193,7 +245,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
             provider,
             gpu,
             format,
-        } => catalog(provider, gpu.as_deref(), format, lang, out),
+        } => catalog(asset_dir, provider, gpu.as_deref(), format, lang, out),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "gpuwise", out);
@@ -207,8 +259,14 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
     }
 }
 
-fn trees(format: ListFormat, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
-    let assets = load_assets()?;
+fn trees(
+    asset_dir: Option<&std::path::Path>,
+    format: ListFormat,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let assets = load_assets(asset_dir)?;
     #[derive(serde::Serialize)]
     struct Row {
         id: String,
@@ -330,6 +388,7 @@ pub fn describe_question(id: &str, node: &Node, lang: Lang) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn recommend(
+    asset_dir: Option<&std::path::Path>,
     tree_flag: Option<&str>,
     answer_flags: &[String],
     answers_file: Option<PathBuf>,
@@ -338,7 +397,7 @@ fn recommend(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let assets = load_assets()?;
+    let assets = load_assets(asset_dir)?;
     let mut answers: IndexMap<String, String> = IndexMap::new();
     let mut tree_name = tree_flag.map(str::to_string);
     if let Some(path) = &answers_file {
@@ -396,8 +455,14 @@ fn recommend(
     Ok(())
 }
 
-fn validate(files: &[PathBuf], strict: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    let (assets, mut reports) = assets::validate::validate_assets(&assets::EMBEDDED);
+fn validate(
+    asset_dir: Option<&std::path::Path>,
+    files: &[PathBuf],
+    strict: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let texts = AssetTexts::read(asset_dir)?;
+    let (assets, mut reports) = assets::validate::validate_assets(&texts.sources());
     let Some(assets) = assets else {
         for report in &reports {
             out.write_all(report.render().as_bytes())?;
@@ -437,13 +502,14 @@ fn validate(files: &[PathBuf], strict: bool, out: &mut dyn Write) -> Result<(), 
 }
 
 fn catalog(
+    asset_dir: Option<&std::path::Path>,
     provider: Option<Provider>,
     gpu: Option<&str>,
     format: OutputFormat,
     lang: Lang,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let assets = load_assets()?;
+    let assets = load_assets(asset_dir)?;
     let catalog = &assets.catalog;
     if let Some(gpu) = gpu
         && catalog.gpu(gpu).is_none()
@@ -500,7 +566,9 @@ fn catalog(
                     vec![
                         format!("{}{}", g.name, if g.verified { "" } else { " (unverified)" }),
                         format!("{} GB {}", format_number(g.memory_gb), g.memory_type),
-                        format!("{} GB/s", format_number(g.memory_bandwidth_gbs)),
+                        g.memory_bandwidth_gbs
+                            .map(|b| format!("{} GB/s", format_number(b)))
+                            .unwrap_or_else(|| "-".into()),
                         opt(g.fp16_tensor_tflops.or(g.bf16_tensor_tflops)),
                         opt(g.fp64_tflops),
                         if g.nvenc { "yes" } else { "no" }.to_string(),

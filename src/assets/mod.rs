@@ -64,7 +64,9 @@ pub struct Gpu {
     pub architecture: Option<String>,
     pub memory_gb: f64,
     pub memory_type: String,
-    pub memory_bandwidth_gbs: f64,
+    /// Omitted where no official figure could be found (AWS's A10G, for one).
+    #[serde(default)]
+    pub memory_bandwidth_gbs: Option<f64>,
     #[serde(default)]
     pub fp16_tensor_tflops: Option<f64>,
     #[serde(default)]

@@ -105,7 +105,7 @@ fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
     for gpu in &catalog.gpus {
         check_id(&gpu.id, &mut seen, "GPU", out);
         check_source(&gpu.source, &gpu.checked, out);
-        if gpu.memory_gb <= 0.0 || gpu.memory_bandwidth_gbs <= 0.0 {
+        if gpu.memory_gb <= 0.0 || gpu.memory_bandwidth_gbs.is_some_and(|b| b <= 0.0) {
             out.push(Diagnostic::error(
                 gpu.id.span,
                 format!("GPU `{}` needs a positive memory and bandwidth", gpu.id.value),
