@@ -57,6 +57,7 @@ fn user_trees_load_and_a_broken_one_is_reported_without_stopping_the_others() {
     assert!(o.status.success());
     let listed = stdout(&o);
     assert!(listed.lines().any(|l| l.starts_with("my-check") && l.contains("user")), "{listed}");
+    assert!(stderr(&o).contains("broken.yaml:2:10: error:"), "{}", stderr(&o));
     // A user tree is found by its id.
     let o = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
         .args(["recommend", "--tree", "my-check", "-a", "matrix=no", "--format", "json"])
@@ -64,7 +65,6 @@ fn user_trees_load_and_a_broken_one_is_reported_without_stopping_the_others() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("broken.yaml:"), "{}", stderr(&o));
 }
 
 #[test]
