@@ -214,9 +214,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
     let lang = resolve_lang(cli.lang);
     let asset_dir = cli.assets.as_deref();
     let Some(command) = cli.command else {
-        return Err(CliError::Usage(
-            "the wizard needs a terminal on stdin and stdout; use `gpuwise recommend` for scripts".into(),
-        ));
+        return wizard(&cli, lang);
     };
     match command {
         Command::Trees { format } => trees(asset_dir, format, lang, out, err),
@@ -257,6 +255,52 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
             Ok(())
         }
     }
+}
+
+/// `gpuwise` with no subcommand: the interactive wizard.
+fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(CliError::Usage(
+            "the wizard needs a terminal on stdin and stdout.\n\
+             For scripts, use `gpuwise recommend --answer NODE=VALUE ...` (see `gpuwise recommend --help`)."
+                .into(),
+        ));
+    }
+    let assets = Arc::new(load_assets(cli.assets.as_deref())?);
+    let answers = cli.answers.as_deref().map(read_answers_file).transpose()?;
+    let named = cli
+        .tree
+        .clone()
+        .or_else(|| answers.as_ref().and_then(|a| a.tree.clone()));
+    let trees: Vec<Arc<Tree>> = match &named {
+        Some(name) => vec![load_tree(Some(name), &assets)?],
+        None => {
+            let mut sources: Vec<TreeSource> = library::shipped();
+            sources.extend(library::user_trees().into_iter().flatten());
+            // Broken user trees are left out here; `gpuwise trees` says what is wrong with them.
+            sources
+                .iter()
+                .filter_map(|s| library::load(s, &assets).ok())
+                .collect()
+        }
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let theme = crate::tui::theme::Theme::new(!no_color && !dumb, cli.ascii || dumb);
+    let mut app = crate::tui::app::App::new(assets, trees, lang, theme, named.is_some())
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    if let Some(file) = answers {
+        let tree = app.trees[0].clone();
+        let mut walk = Walk::new(tree).map_err(|e| CliError::Usage(e.to_string()))?;
+        let values: IndexMap<String, String> =
+            file.answers.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
+        walk.replay(&values)
+            .map_err(|e| CliError::Usage(format!("answer for `{}`: {}", e.node, e.error)))?;
+        app.begin(walk);
+    }
+    crate::tui::run(app)?;
+    Ok(())
 }
 
 fn trees(

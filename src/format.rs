@@ -59,8 +59,10 @@ pub fn gpu_counts(family: &FamilyView) -> String {
     if family.gpu_count.is_empty() {
         return "-".into();
     }
-    let counts: Vec<String> = family
-        .gpu_count
+    let mut distinct = family.gpu_count.clone();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let counts: Vec<String> = distinct
         .iter()
         .map(|c| {
             if c.fract() == 0.0 {
@@ -96,7 +98,10 @@ pub fn family_cells(f: &FamilyView, lang: Lang) -> [String; 6] {
     [
         f.provider_name.clone(),
         format!("{}{mark}", f.family),
-        f.gpu.clone().unwrap_or_else(|| "CPU".into()),
+        f.gpu
+            .as_deref()
+            .map(|g| g.strip_prefix("NVIDIA ").unwrap_or(g).to_string())
+            .unwrap_or_else(|| "CPU".into()),
         gpu_counts(f),
         f.gpu_memory_gb
             .map(|m| format!("{} GB", format_number(m)))

@@ -13,3 +13,4 @@ pub mod library;
 pub mod recommend;
 pub mod render;
 pub mod cli;
+pub mod tui;

@@ -1,21 +1,14 @@
 use clap::Parser;
 use gpuwise::cli::{Cli, CliError, run};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Not locked for the whole run: the wizard's signal thread must be able to write the
+    // terminal-restore sequence while the main thread waits for a key.
+    let mut out = std::io::stdout();
     let mut err = std::io::stderr();
-    if cli.command.is_none() && !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        let _ = writeln!(
-            err,
-            "gpuwise: the wizard needs a terminal on stdin and stdout.\n\
-             For scripts, use `gpuwise recommend --answer NODE=VALUE ...` (see `gpuwise recommend --help`)."
-        );
-        return ExitCode::from(2);
-    }
     let result = run(cli, &mut out, &mut err).and_then(|()| out.flush().map_err(CliError::from));
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,587 @@
+//! The wizard's state and `update`: the only place that changes it. No I/O here: writing the
+//! export files is an [`Effect`] the event loop carries out.
+
+use super::document;
+use super::keys::{Action, Key, action_for};
+use super::theme::Theme;
+use crate::assets::Assets;
+use crate::engine::{Answer, EngineError, Walk, format_number_exact};
+use crate::recommend::Recommendation;
+use crate::text::{Lang, format_number};
+use crate::tree::{Node, Tree};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The smallest terminal the wizard draws in.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    Key(Key),
+    Resize(u16, u16),
+    /// The export finished: the files written, or what went wrong.
+    Exported(Result<Vec<PathBuf>, String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    Quit,
+    /// Write these files into `dir`.
+    Export {
+        dir: PathBuf,
+        files: Vec<(String, String)>,
+    },
+}
+
+pub struct App {
+    pub assets: Arc<Assets>,
+    /// Trees to choose from on the start screen.
+    pub trees: Vec<Arc<Tree>>,
+    pub lang: Lang,
+    pub theme: Theme,
+    pub size: (u16, u16),
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    /// The `why` panel stays open across questions once opened.
+    pub show_why: bool,
+    pub status: Option<Status>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Info(String),
+    Error(String),
+}
+
+pub enum Screen {
+    Start { selected: usize },
+    Walk(Box<WalkView>),
+}
+
+pub struct WalkView {
+    pub walk: Walk,
+    /// The highlighted choice of a question.
+    pub selected: usize,
+    /// The text typed into a number question.
+    pub input: String,
+    /// Why the last typed number was rejected.
+    pub input_error: Option<String>,
+    /// Built once the walk reaches a result, in the current language.
+    pub result: Option<Recommendation>,
+    pub scroll: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    Help { scroll: usize },
+    Glossary(GlossaryView),
+    Export { path: String },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlossaryView {
+    pub query: String,
+    pub searching: bool,
+    pub selected: usize,
+    /// The current question's terms, listed first.
+    pub focus: Vec<String>,
+    pub detail: bool,
+    pub detail_scroll: usize,
+}
+
+impl App {
+    /// Starts on the start screen; with one tree (or `--tree`) straight at its first question.
+    pub fn new(
+        assets: Arc<Assets>,
+        trees: Vec<Arc<Tree>>,
+        lang: Lang,
+        theme: Theme,
+        skip_start: bool,
+    ) -> Result<App, EngineError> {
+        let mut app = App {
+            assets,
+            trees,
+            lang,
+            theme,
+            size: (80, 24),
+            screen: Screen::Start { selected: 0 },
+            overlay: None,
+            show_why: false,
+            status: None,
+        };
+        if skip_start && let Some(tree) = app.trees.first().cloned() {
+            app.begin(Walk::new(tree)?);
+        }
+        Ok(app)
+    }
+
+    /// Opens a walk (fresh or replayed) as the current screen.
+    pub fn begin(&mut self, walk: Walk) {
+        let mut view = WalkView {
+            walk,
+            selected: 0,
+            input: String::new(),
+            input_error: None,
+            result: None,
+            scroll: 0,
+        };
+        prepare(&mut view, &self.assets, self.lang, None);
+        self.screen = Screen::Walk(Box::new(view));
+    }
+
+    pub fn walk(&self) -> Option<&WalkView> {
+        match &self.screen {
+            Screen::Walk(w) => Some(w),
+            Screen::Start { .. } => None,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_WIDTH || self.size.1 < MIN_HEIGHT
+    }
+
+    /// The glossary entries in the order the browser lists them.
+    pub fn glossary_entries(&self, view: &GlossaryView) -> Vec<usize> {
+        let query = view.query.to_lowercase();
+        let terms = &self.assets.glossary.terms;
+        let matches = |i: &usize| {
+            let t = &terms[*i];
+            query.is_empty()
+                || t.id.value.contains(&query)
+                || t.term.variants().any(|v| v.to_lowercase().contains(&query))
+                || t.short.variants().any(|v| v.to_lowercase().contains(&query))
+        };
+        let mut order: Vec<usize> = view
+            .focus
+            .iter()
+            .filter_map(|id| terms.iter().position(|t| t.id.value == *id))
+            .collect();
+        let mut rest: Vec<usize> = (0..terms.len()).filter(|i| !order.contains(i)).collect();
+        rest.sort_by_key(|&i| terms[i].term.get(self.lang).to_lowercase());
+        order.extend(rest);
+        order.into_iter().filter(matches).collect()
+    }
+
+    /// Lines the result screen scrolls through, at the current width.
+    pub fn result_body_height(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(4)).max(1)
+    }
+
+    pub fn result_width(&self) -> u16 {
+        self.size.0.saturating_sub(4)
+    }
+}
+
+/// Sets the cursor and field for the walk's current node, preselecting a previous answer.
+fn prepare(view: &mut WalkView, assets: &Assets, lang: Lang, previous: Option<Answer>) {
+    view.input_error = None;
+    view.scroll = 0;
+    view.selected = 0;
+    view.input.clear();
+    view.result = None;
+    match (view.walk.current(), previous) {
+        (Node::Question(q), Some(Answer::Choice(id))) => {
+            view.selected = q
+                .choices
+                .iter()
+                .position(|c| c.value.id.value == id)
+                .unwrap_or(0);
+        }
+        (Node::Number(_), Some(Answer::Number(n))) => view.input = format_number_exact(n),
+        (Node::Number(n), _) => {
+            if let Some(d) = &n.default {
+                view.input = format_number_exact(d.value);
+            }
+        }
+        _ => {}
+    }
+    if view.walk.is_finished() {
+        view.result = Recommendation::build(&view.walk, assets, lang).ok();
+    }
+}
+
+/// What a rejected number means, in the reader's language.
+fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
+    let range = |min: f64, max: f64| match lang {
+        Lang::En => format!("enter a number from {} to {} {unit}", format_number(min), format_number(max)),
+        Lang::Zh => format!("请输入 {} 到 {} 之间的数({unit})", format_number(min), format_number(max)),
+    };
+    match err {
+        EngineError::OutOfRange { value, min, max, .. } => match lang {
+            Lang::En => format!("{} is out of range: {}", format_number_exact(*value), range(*min, *max)),
+            Lang::Zh => format!("{} 超出范围:{}", format_number_exact(*value), range(*min, *max)),
+        },
+        EngineError::NotANumber { min, max, .. } => match lang {
+            Lang::En => format!("not a number: {}", range(*min, *max)),
+            Lang::Zh => format!("不是数字:{}", range(*min, *max)),
+        },
+        EngineError::NotWhole { .. } => match lang {
+            Lang::En => "whole numbers only".to_string(),
+            Lang::Zh => "只能输入整数".to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Could `text` grow into a number? Keeps letters out of the number field.
+fn is_number_prefix(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    body.chars().all(|c| c.is_ascii_digit() || c == '.') && body.matches('.').count() <= 1
+}
+
+/// The answers file the export writes and `gpuwise recommend --answers` replays.
+pub fn answers_yaml(walk: &Walk) -> String {
+    let mut out = String::from(
+        "# gpuwise answers: replay with `gpuwise recommend --answers FILE` or `gpuwise --answers FILE`\n",
+    );
+    out.push_str(&format!("tree: {}\nanswers:\n", walk.tree().id.value));
+    for (node, answer) in walk.answers() {
+        let value = match answer {
+            Answer::Choice(id) => serde_json::to_string(&id).unwrap_or(id),
+            Answer::Number(n) => format_number_exact(n),
+        };
+        out.push_str(&format!("  {node}: {value}\n"));
+    }
+    out
+}
+
+pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
+    match event {
+        Event::Resize(w, h) => {
+            app.size = (w, h);
+            Vec::new()
+        }
+        Event::Exported(result) => {
+            app.status = Some(match (result, app.lang) {
+                (Ok(paths), lang) => {
+                    let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                    Status::Info(match lang {
+                        Lang::En => format!("Wrote {}", list.join(" and ")),
+                        Lang::Zh => format!("已写入 {}", list.join(" 和 ")),
+                    })
+                }
+                (Err(e), Lang::En) => Status::Error(format!("Export failed: {e}")),
+                (Err(e), Lang::Zh) => Status::Error(format!("导出失败:{e}")),
+            });
+            Vec::new()
+        }
+        Event::Key(key) => on_key(app, key),
+    }
+}
+
+fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
+    if key == Key::Ctrl('c') {
+        return vec![Effect::Quit];
+    }
+    app.status = None;
+    if let Some(overlay) = app.overlay.take() {
+        return on_overlay_key(app, overlay, key);
+    }
+    // A number field takes the characters a number is made of.
+    if let (Key::Char(c), Some(view)) = (key, walk_mut(app))
+        && matches!(view.walk.current(), Node::Number(_))
+        && (c.is_ascii_digit() || c == '.' || c == '-')
+    {
+        let mut candidate = view.input.clone();
+        candidate.push(c);
+        if is_number_prefix(&candidate) {
+            view.input = candidate;
+            view.input_error = None;
+        }
+        return Vec::new();
+    }
+    if let Key::Char(c @ '1'..='9') = key {
+        let n = c as usize - '1' as usize;
+        return pick(app, n);
+    }
+    let Some(action) = action_for(key) else {
+        return Vec::new();
+    };
+    on_action(app, action)
+}
+
+fn walk_mut(app: &mut App) -> Option<&mut WalkView> {
+    match &mut app.screen {
+        Screen::Walk(w) => Some(w),
+        Screen::Start { .. } => None,
+    }
+}
+
+/// Number keys: pick a choice directly, or jump to a result section.
+fn pick(app: &mut App, n: usize) -> Vec<Effect> {
+    let (width, theme) = (app.result_width(), app.theme);
+    match &mut app.screen {
+        Screen::Start { selected } => {
+            if n < app.trees.len() {
+                *selected = n;
+                return on_action(app, Action::Choose);
+            }
+        }
+        Screen::Walk(view) => match view.walk.current() {
+            Node::Question(q) if n < q.choices.len() => {
+                view.selected = n;
+                return on_action(app, Action::Choose);
+            }
+            _ => {
+                if let Some(result) = &view.result {
+                    let doc = document::build(result, width, &theme);
+                    if let Some(section) = doc.sections.get(n) {
+                        view.scroll = section.start;
+                    }
+                }
+            }
+        },
+    }
+    Vec::new()
+}
+
+fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Language => {
+            app.lang = app.lang.toggled();
+            let (assets, lang) = (app.assets.clone(), app.lang);
+            if let Some(view) = walk_mut(app)
+                && view.walk.is_finished()
+            {
+                view.result = Recommendation::build(&view.walk, &assets, lang).ok();
+            }
+        }
+        Action::Glossary => {
+            let focus = app
+                .walk()
+                .and_then(|v| match v.walk.current() {
+                    Node::Question(q) => Some(q.terms.iter().map(|t| t.value.clone()).collect()),
+                    Node::Number(n) => Some(n.terms.iter().map(|t| t.value.clone()).collect()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            app.overlay = Some(Overlay::Glossary(GlossaryView {
+                query: String::new(),
+                searching: false,
+                selected: 0,
+                focus,
+                detail: false,
+                detail_scroll: 0,
+            }));
+        }
+        Action::Why => app.show_why = !app.show_why,
+        _ => return on_screen_action(app, action),
+    }
+    Vec::new()
+}
+
+fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let assets = app.assets.clone();
+    let lang = app.lang;
+    let page = app.result_body_height();
+    let doc_len = |view: &WalkView, app_width: u16, theme: &Theme| {
+        view.result
+            .as_ref()
+            .map(|r| document::build(r, app_width, theme))
+    };
+    let (width, theme) = (app.result_width(), app.theme);
+    let tree_count = app.trees.len();
+    match &mut app.screen {
+        Screen::Start { selected } => match action {
+            Action::Up => *selected = selected.saturating_sub(1),
+            Action::Down => *selected = (*selected + 1).min(tree_count.saturating_sub(1)),
+            Action::Choose => {
+                let Some(tree) = app.trees.get(*selected).cloned() else {
+                    return Vec::new();
+                };
+                match Walk::new(tree) {
+                    Ok(walk) => app.begin(walk),
+                    Err(e) => app.status = Some(Status::Error(e.to_string())),
+                }
+            }
+            _ => {}
+        },
+        Screen::Walk(view) => {
+            let node = view.walk.current().clone();
+            match (action, &node) {
+                (Action::Up, Node::Question(_)) => view.selected = view.selected.saturating_sub(1),
+                (Action::Down, Node::Question(q)) => {
+                    view.selected = (view.selected + 1).min(q.choices.len().saturating_sub(1));
+                }
+                (Action::Choose, Node::Question(q)) => {
+                    let Some(choice) = q.choices.get(view.selected) else {
+                        return Vec::new();
+                    };
+                    let answer = Answer::Choice(choice.value.id.value.clone());
+                    match view.walk.answer(answer) {
+                        Ok(()) => prepare(view, &assets, lang, None),
+                        Err(e) => app.status = Some(Status::Error(e.to_string())),
+                    }
+                }
+                (Action::Choose, Node::Number(n)) => {
+                    match view.walk.answer_text(&view.input) {
+                        Ok(()) => prepare(view, &assets, lang, None),
+                        Err(e) => view.input_error = Some(input_error(&e, n.unit.get(lang), lang)),
+                    }
+                }
+                (Action::Back, Node::Number(_)) if !view.input.is_empty() => {
+                    view.input.pop();
+                    view.input_error = None;
+                }
+                (Action::Back, _) => match view.walk.back() {
+                    Ok(Some(previous)) => prepare(view, &assets, lang, Some(previous)),
+                    Ok(None) if tree_count > 1 => {
+                        let index = app
+                            .trees
+                            .iter()
+                            .position(|t| Arc::ptr_eq(t, view.walk.tree()))
+                            .unwrap_or(0);
+                        app.screen = Screen::Start { selected: index };
+                    }
+                    Ok(None) => {}
+                    Err(e) => app.status = Some(Status::Error(e.to_string())),
+                },
+                (Action::Restart, _) => match view.walk.restart() {
+                    Ok(()) => prepare(view, &assets, lang, None),
+                    Err(e) => app.status = Some(Status::Error(e.to_string())),
+                },
+                (Action::Export, Node::Result(_)) => {
+                    app.overlay = Some(Overlay::Export { path: ".".into() });
+                }
+                (Action::Export, _) => {
+                    app.status = Some(Status::Info(match lang {
+                        Lang::En => "Export is available on the result screen".into(),
+                        Lang::Zh => "到达结果页后才能导出".into(),
+                    }));
+                }
+                (scroll, Node::Result(_)) => {
+                    let Some(doc) = doc_len(view, width, &theme) else {
+                        return Vec::new();
+                    };
+                    let max = doc.lines.len().saturating_sub(page);
+                    let current = view.scroll.min(max);
+                    view.scroll = match scroll {
+                        Action::Up => current.saturating_sub(1),
+                        Action::Down => (current + 1).min(max),
+                        Action::PageUp => current.saturating_sub(page),
+                        Action::PageDown => (current + page).min(max),
+                        Action::NextSection => doc
+                            .sections
+                            .iter()
+                            .map(|s| s.start)
+                            .find(|&s| s > current)
+                            .unwrap_or(current)
+                            .min(max),
+                        Action::PrevSection => doc
+                            .sections
+                            .iter()
+                            .map(|s| s.start)
+                            .rev()
+                            .find(|&s| s < current)
+                            .unwrap_or(0),
+                        _ => current,
+                    };
+                }
+                _ => {}
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
+    match overlay {
+        Overlay::Help { scroll } => match action_for(key) {
+            Some(Action::Quit) => return vec![Effect::Quit],
+            Some(Action::Up) => app.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+            Some(Action::Down) => app.overlay = Some(Overlay::Help { scroll: scroll + 1 }),
+            _ => {} // any other key closes help
+        },
+        Overlay::Export { mut path } => match key {
+            Key::Enter => {
+                let Some(view) = app.walk() else {
+                    return Vec::new();
+                };
+                let Some(result) = &view.result else {
+                    return Vec::new();
+                };
+                let tree = &view.walk.tree().id.value;
+                let files = vec![
+                    (format!("gpuwise-{tree}-report.md"), crate::format::to_markdown(result)),
+                    (format!("gpuwise-{tree}-answers.yaml"), answers_yaml(&view.walk)),
+                ];
+                let dir = if path.trim().is_empty() { ".".into() } else { path.trim().to_string() };
+                return vec![Effect::Export {
+                    dir: PathBuf::from(dir),
+                    files,
+                }];
+            }
+            Key::Esc => {}
+            Key::Backspace => {
+                path.pop();
+                app.overlay = Some(Overlay::Export { path });
+            }
+            Key::Char(c) => {
+                path.push(c);
+                app.overlay = Some(Overlay::Export { path });
+            }
+            _ => app.overlay = Some(Overlay::Export { path }),
+        },
+        Overlay::Glossary(mut view) => {
+            let count = app.glossary_entries(&view).len();
+            if view.searching {
+                match key {
+                    Key::Char(c) => {
+                        view.query.push(c);
+                        view.selected = 0;
+                    }
+                    Key::Backspace => {
+                        view.query.pop();
+                        view.selected = 0;
+                    }
+                    Key::Enter | Key::Esc | Key::Down => view.searching = false,
+                    _ => {}
+                }
+                app.overlay = Some(Overlay::Glossary(view));
+                return Vec::new();
+            }
+            match action_for(key) {
+                Some(Action::Quit) => return vec![Effect::Quit],
+                Some(Action::Close | Action::Glossary) if !view.detail => return Vec::new(),
+                Some(Action::Close | Action::Back) => view.detail = false,
+                Some(Action::Up) if view.detail => {
+                    view.detail_scroll = view.detail_scroll.saturating_sub(1);
+                }
+                Some(Action::Down) if view.detail => view.detail_scroll += 1,
+                Some(Action::Up) => view.selected = view.selected.saturating_sub(1),
+                Some(Action::Down) => view.selected = (view.selected + 1).min(count.saturating_sub(1)),
+                Some(Action::Choose) => {
+                    view.detail = !view.detail;
+                    view.detail_scroll = 0;
+                }
+                Some(Action::Search) => {
+                    view.searching = true;
+                    view.detail = false;
+                }
+                Some(Action::Language) => {
+                    app.overlay = Some(Overlay::Glossary(view));
+                    return on_action(app, Action::Language);
+                }
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Glossary(view));
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_number_field_takes_only_number_shapes() {
+        assert!(is_number_prefix("12.5"));
+        assert!(is_number_prefix("-"));
+        assert!(!is_number_prefix("1.2.3"));
+        assert!(!is_number_prefix("1-2"));
+    }
+}

@@ -1,0 +1,479 @@
+//! `view(app, frame)`: draws the state, changes nothing. Reads its size from the frame, so a
+//! resize needs only a redraw.
+
+use super::app::{App, GlossaryView, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Status, WalkView};
+use super::document::{self, truncate, wrap};
+use super::keys::{Action, help_rows, keys_of};
+use crate::text::{Lang, format_number};
+use crate::tree::Node;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Padding, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, frame, area);
+        return;
+    }
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    match &app.screen {
+        Screen::Start { selected } => start(app, frame, header, body, *selected),
+        Screen::Walk(view) => {
+            walk_header(app, frame, header, view);
+            match view.walk.current() {
+                Node::Result(_) => result(app, frame, body, view),
+                _ => question(app, frame, body, view),
+            }
+        }
+    }
+    status_line(app, frame, status);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help(app, frame, body, *scroll),
+        Some(Overlay::Glossary(g)) => glossary(app, frame, body, g),
+        Some(Overlay::Export { path }) => export_prompt(app, frame, body, path),
+        None => {}
+    }
+}
+
+fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let text = match app.lang {
+        Lang::En => format!(
+            "Enlarge the terminal to at least {MIN_WIDTH}x{MIN_HEIGHT} (now {}x{})",
+            area.width, area.height
+        ),
+        Lang::Zh => format!(
+            "请把终端放大到至少 {MIN_WIDTH}x{MIN_HEIGHT}(当前 {}x{})",
+            area.width, area.height
+        ),
+    };
+    let lines: Vec<Line> = wrap(&text, usize::from(area.width.max(1)))
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    let height = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    let rect = Rect::new(area.x, y, area.width, height);
+    frame.render_widget(Paragraph::new(lines).centered(), rect);
+}
+
+fn bordered<'a>(app: &App, title: &'a str) -> Block<'a> {
+    Block::bordered()
+        .padding(Padding::horizontal(1))
+        .border_set(app.theme.border())
+        .border_style(app.theme.border_style())
+        .title(Span::styled(format!(" {title} "), app.theme.title()))
+}
+
+fn paragraph_lines(text: &str, width: u16, style: Style) -> Vec<Line<'static>> {
+    wrap(text, usize::from(width))
+        .into_iter()
+        .map(|l| Line::styled(l, style))
+        .collect()
+}
+
+fn start(app: &App, frame: &mut Frame, header: Rect, body: Rect, selected: usize) {
+    let lang = app.lang;
+    frame.render_widget(
+        Line::styled(
+            truncate(t(lang, "gpuwise: GPU or CPU, which instance, what architecture", "gpuwise:GPU 还是 CPU、选哪种实例、用什么架构"), usize::from(header.width)),
+            app.theme.title(),
+        ),
+        header,
+    );
+    let block = bordered(app, t(lang, "Choose a tree", "选择决策树"));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let Some(tree) = app.trees.get(selected) else {
+        return;
+    };
+    let list_height = (app.trees.len() as u16).min(inner.height / 2).max(1);
+    let [list_area, _, detail] = Layout::vertical([
+        Constraint::Length(list_height),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let items: Vec<ListItem> = app
+        .trees
+        .iter()
+        .enumerate()
+        .map(|(i, tr)| {
+            ListItem::new(truncate(
+                &format!("{}. {}", i + 1, tr.title.get(lang)),
+                usize::from(list_area.width.saturating_sub(2)),
+            ))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(
+        List::new(items)
+            .highlight_style(app.theme.selected())
+            .highlight_symbol(app.theme.pointer()),
+        list_area,
+        &mut state,
+    );
+    let mut lines = Vec::new();
+    if let Some(d) = &tree.description {
+        lines.extend(paragraph_lines(d.get(lang), detail.width, Style::new()));
+    }
+    lines.push(Line::default());
+    lines.extend(paragraph_lines(
+        t(lang, "Enter starts. Every question says why it is asked (w); terms are explained in the glossary (g).", "按 Enter 开始。每个问题都会说明为什么问(w),术语可在术语表中查看(g)。"),
+        detail.width,
+        app.theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(lines), detail);
+}
+
+fn walk_header(app: &App, frame: &mut Frame, area: Rect, view: &WalkView) {
+    let lang = app.lang;
+    let title = view.walk.tree().title.get(lang);
+    let step = if view.walk.is_finished() {
+        t(lang, "result", "结果").to_string()
+    } else {
+        match lang {
+            Lang::En => format!("step {}", view.walk.step() + 1),
+            Lang::Zh => format!("第 {} 步", view.walk.step() + 1),
+        }
+    };
+    // The breadcrumb: answers so far, newest last, cut from the left when long.
+    let crumbs: Vec<String> = crate::recommend::path_steps(&view.walk, lang)
+        .into_iter()
+        .map(|s| s.answer_label)
+        .collect();
+    let left = format!("{title} · {step}");
+    let width = usize::from(area.width);
+    let mut line = vec![Span::styled(truncate(&left, width), app.theme.title())];
+    let room = width.saturating_sub(left.width() + 3);
+    if !crumbs.is_empty() && room > 8 {
+        let sep = app.theme.separator();
+        let mut trail = crumbs.join(sep);
+        while trail.width() > room {
+            let cut: String = trail.chars().skip(1).collect();
+            trail = cut;
+        }
+        if trail.width() < crumbs.join(sep).width() {
+            trail = format!("…{}", trail.chars().skip(1).collect::<String>());
+        }
+        line.push(Span::styled(format!(" · {trail}"), app.theme.dim()));
+    }
+    frame.render_widget(Line::from(line), area);
+}
+
+fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
+    let lang = app.lang;
+    let node = view.walk.current();
+    let (ask, why, terms) = match node {
+        Node::Question(q) => (&q.ask, &q.why, &q.terms),
+        Node::Number(n) => (&n.ask, &n.why, &n.terms),
+        _ => return,
+    };
+    let block = bordered(app, t(lang, "Question", "问题"));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let question = paragraph_lines(ask.get(lang), inner.width, app.theme.question());
+    let why_lines = if app.show_why {
+        let mut l = vec![Line::styled(t(lang, "Why this is asked", "为什么问这个"), app.theme.heading())];
+        l.extend(paragraph_lines(why.get(lang), inner.width, app.theme.dim()));
+        l
+    } else {
+        Vec::new()
+    };
+    let term_line = if terms.is_empty() {
+        None
+    } else {
+        let names: Vec<String> = terms
+            .iter()
+            .filter_map(|id| app.assets.term(&id.value).map(|t| t.term.get(lang).to_string()))
+            .collect();
+        let text = format!("{} ({}): {}", t(lang, "Terms", "术语"), keys_of(Action::Glossary, app.theme.ascii).join(" "), names.join(", "));
+        Some(Line::styled(truncate(&text, usize::from(inner.width)), app.theme.dim()))
+    };
+    // The question keeps at least its first line, choices at least three rows; `why` takes
+    // what is left, up to half.
+    let q_height = (question.len() as u16).min(inner.height.saturating_sub(4)).max(1);
+    let terms_height = u16::from(term_line.is_some());
+    let rest = inner.height.saturating_sub(q_height + 1 + terms_height);
+    let why_height = (why_lines.len() as u16).min(rest / 2);
+    let [q_area, _, choices_area, why_area, terms_area] = Layout::vertical([
+        Constraint::Length(q_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(why_height),
+        Constraint::Length(terms_height),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(question), q_area);
+    match node {
+        Node::Question(q) => {
+            let width = usize::from(choices_area.width.saturating_sub(2));
+            let items: Vec<ListItem> = q
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let number = if i < 9 { format!("{}. ", i + 1) } else { "   ".into() };
+                    let mut lines = vec![Line::from(truncate(&format!("{number}{}", c.value.label.get(lang)), width))];
+                    if let Some(hint) = &c.value.hint
+                        && choices_area.height as usize >= q.choices.len() * 2
+                    {
+                        lines.push(Line::styled(truncate(&format!("   {}", hint.get(lang)), width), app.theme.dim()));
+                    }
+                    ListItem::new(Text::from(lines))
+                })
+                .collect();
+            let mut state = ListState::default().with_selected(Some(view.selected));
+            frame.render_stateful_widget(
+                List::new(items)
+                    .highlight_style(app.theme.selected())
+                    .highlight_symbol(app.theme.pointer()),
+                choices_area,
+                &mut state,
+            );
+        }
+        Node::Number(n) => {
+            let range = format!(
+                "{} {}–{} {}",
+                t(lang, "range", "范围"),
+                format_number(n.min.value),
+                format_number(n.max.value),
+                n.unit.get(lang)
+            );
+            let cursor = if app.theme.ascii { "_" } else { "▏" };
+            let mut lines = vec![
+                Line::from(vec![
+                    Span::styled("> ", app.theme.key()),
+                    Span::styled(format!("{}{cursor}", view.input), app.theme.question()),
+                    Span::raw(format!(" {}", n.unit.get(lang))),
+                ]),
+                Line::styled(truncate(&range, usize::from(choices_area.width)), app.theme.dim()),
+            ];
+            if let Some(error) = &view.input_error {
+                lines.extend(paragraph_lines(error, choices_area.width, app.theme.error()));
+            }
+            frame.render_widget(Paragraph::new(lines), choices_area);
+        }
+        _ => {}
+    }
+    frame.render_widget(Paragraph::new(why_lines), why_area);
+    if let Some(line) = term_line {
+        frame.render_widget(line, terms_area);
+    }
+}
+
+fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
+    let lang = app.lang;
+    let Some(rec) = &view.result else {
+        frame.render_widget(
+            Paragraph::new(t(lang, "This result refers to assets that are missing.", "该结果引用的资源缺失。")),
+            body,
+        );
+        return;
+    };
+    let doc = document::build(rec, body.width.saturating_sub(4), &app.theme);
+    let height = usize::from(body.height.saturating_sub(2));
+    let max = doc.lines.len().saturating_sub(height);
+    let scroll = view.scroll.min(max);
+    // The title names the section in view and the position, so a person knows where they are.
+    let current = doc
+        .sections
+        .iter()
+        .rposition(|s| s.start <= scroll)
+        .unwrap_or(0);
+    let title = format!(
+        "{}/{} {} ({}%)",
+        current + 1,
+        doc.sections.len(),
+        doc.sections.get(current).map(|s| s.title.as_str()).unwrap_or(""),
+        if max == 0 { 100 } else { scroll * 100 / max }
+    );
+    let title = truncate(&title, usize::from(body.width.saturating_sub(6)));
+    let block = bordered(app, &title);
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    let visible: Vec<Line> = doc.lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+fn status_line(app: &App, frame: &mut Frame, area: Rect) {
+    let lang = app.lang;
+    if let Some(status) = &app.status {
+        let (text, style) = match status {
+            Status::Info(s) => (s, app.theme.ok()),
+            Status::Error(s) => (s, app.theme.error()),
+        };
+        frame.render_widget(Line::styled(truncate(text, usize::from(area.width)), style), area);
+        return;
+    }
+    let actions: &[Action] = match (&app.overlay, &app.screen) {
+        (Some(Overlay::Glossary(_)), _) => &[Action::Choose, Action::Search, Action::Close, Action::Quit],
+        (Some(Overlay::Export { .. }), _) => &[Action::Close],
+        (Some(Overlay::Help { .. }), _) => &[Action::Close, Action::Quit],
+        (None, Screen::Start { .. }) => &[Action::Choose, Action::Glossary, Action::Language, Action::Help, Action::Quit],
+        (None, Screen::Walk(v)) if v.walk.is_finished() => &[
+            Action::NextSection,
+            Action::Export,
+            Action::Back,
+            Action::Restart,
+            Action::Language,
+            Action::Help,
+            Action::Quit,
+        ],
+        (None, Screen::Walk(_)) => &[
+            Action::Choose,
+            Action::Back,
+            Action::Why,
+            Action::Glossary,
+            Action::Language,
+            Action::Help,
+            Action::Quit,
+        ],
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    let dot = app.theme.dot();
+    for action in actions {
+        let key = keys_of(*action, app.theme.ascii)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let label = action.short(lang);
+        let cost = key.width() + 1 + label.width() + if spans.is_empty() { 0 } else { dot.width() };
+        if used + cost > usize::from(area.width) {
+            break;
+        }
+        if !spans.is_empty() {
+            spans.push(Span::styled(dot, app.theme.dim()));
+        }
+        spans.push(Span::styled(key, app.theme.key()));
+        spans.push(Span::raw(format!(" {label}")));
+        used += cost;
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// A centred box over `area`, cleared first.
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+}
+
+fn help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
+    let lang = app.lang;
+    let rect = popup(area, 64, area.height);
+    frame.render_widget(Clear, rect);
+    let block = bordered(app, t(lang, "Keys", "按键"));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let rows = help_rows(lang, app.theme.ascii);
+    let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0).min(usize::from(inner.width / 2));
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::styled(
+        truncate(t(lang, "1-9 pick a choice or jump to a result section", "1-9 直接选择,或跳到结果的某一节"), usize::from(inner.width)),
+        app.theme.dim(),
+    ));
+    for (keys, what) in rows {
+        let keys = truncate(&keys, key_width);
+        let pad = " ".repeat(key_width - keys.width());
+        let room = usize::from(inner.width).saturating_sub(key_width + 2);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{keys}{pad}  "), app.theme.key()),
+            Span::raw(truncate(what, room)),
+        ]));
+    }
+    let max = lines.len().saturating_sub(usize::from(inner.height));
+    let visible: Vec<Line> = lines.into_iter().skip(scroll.min(max)).collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
+    let lang = app.lang;
+    let rect = popup(area, 72, area.height);
+    frame.render_widget(Clear, rect);
+    let title = if view.query.is_empty() && !view.searching {
+        t(lang, "Glossary", "术语表").to_string()
+    } else {
+        format!("{} /{}{}", t(lang, "Glossary", "术语表"), view.query, if view.searching { "_" } else { "" })
+    };
+    let block = bordered(app, &title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let entries = app.glossary_entries(view);
+    let terms = &app.assets.glossary.terms;
+    let Some(&current) = entries.get(view.selected.min(entries.len().saturating_sub(1))) else {
+        frame.render_widget(Paragraph::new(t(lang, "No term matches.", "没有匹配的术语。")), inner);
+        return;
+    };
+    if view.detail {
+        let term = &terms[current];
+        let mut lines = vec![Line::styled(term.term.get(lang).to_string(), app.theme.heading())];
+        lines.extend(paragraph_lines(term.short.get(lang), inner.width, app.theme.question()));
+        lines.push(Line::default());
+        lines.extend(paragraph_lines(term.explain.get(lang), inner.width, Style::new()));
+        if !term.see.is_empty() {
+            let see: Vec<String> = term
+                .see
+                .iter()
+                .filter_map(|s| app.assets.term(&s.value).map(|t| t.term.get(lang).to_string()))
+                .collect();
+            lines.push(Line::default());
+            lines.extend(paragraph_lines(&format!("{}: {}", t(lang, "See also", "另见"), see.join(", ")), inner.width, app.theme.dim()));
+        }
+        let max = lines.len().saturating_sub(usize::from(inner.height));
+        let visible: Vec<Line> = lines.into_iter().skip(view.detail_scroll.min(max)).collect();
+        frame.render_widget(Paragraph::new(visible), inner);
+        return;
+    }
+    let items: Vec<ListItem> = entries
+        .iter()
+        .map(|&i| {
+            let term = &terms[i];
+            let marker = if view.focus.contains(&term.id.value) { "* " } else { "" };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{marker}{}", term.term.get(lang)), app.theme.question()),
+                Span::styled(format!(" — {}", term.short.get(lang)), app.theme.dim()),
+            ]))
+        })
+        .collect();
+    let mut state = ListState::default().with_selected(Some(view.selected.min(entries.len() - 1)));
+    frame.render_stateful_widget(
+        List::new(items)
+            .highlight_style(app.theme.selected())
+            .highlight_symbol(app.theme.pointer()),
+        inner,
+        &mut state,
+    );
+}
+
+fn export_prompt(app: &App, frame: &mut Frame, area: Rect, path: &str) {
+    let lang = app.lang;
+    let rect = popup(area, 60, 6);
+    frame.render_widget(Clear, rect);
+    let block = bordered(app, t(lang, "Export", "导出"));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines = paragraph_lines(
+        t(lang, "Directory for the report (.md) and answers (.yaml); Enter writes, Esc cancels:", "报告(.md)和答案(.yaml)的目录;Enter 写入,Esc 取消:"),
+        inner.width,
+        app.theme.dim(),
+    );
+    lines.push(Line::styled(format!("> {path}_"), app.theme.question()));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
