@@ -142,7 +142,13 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
             };
             b.item(
                 bullet,
-                &format!("{} × {} ({} GB){servers}", fit.count, fit.name, format_number(fit.memory_gb)),
+                &format!(
+                    "{} {} {} ({} GB){servers}",
+                    fit.count,
+                    theme.sym("×", "x"),
+                    fit.name,
+                    format_number(fit.memory_gb)
+                ),
                 plain,
             );
         }
@@ -174,7 +180,7 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
 
     b.section(t[8]);
     for (n, step) in r.path.iter().enumerate() {
-        b.item(&format!("{}. ", n + 1), &format!("{} → {}", step.question, step.answer_label), theme.question());
+        b.item(&format!("{}. ", n + 1), &format!("{} {} {}", step.question, theme.sym("→", "->"), step.answer_label), theme.question());
         b.item("   ", &step.why, theme.dim());
         for c in &step.consequences {
             b.item("   = ", c, theme.ok());
@@ -216,18 +222,19 @@ fn families(b: &mut Builder, r: &Recommendation) {
     } else {
         for row in &rows {
             b.item(b.theme.bullet(), &format!("{}: {}", row[0], row[1]), b.theme.question());
-            b.item("  ", &format!("{} ×{} · {}", row[2], row[3], row[4]), Style::new());
+            let (times, dot) = (b.theme.sym("×", "x"), b.theme.dot());
+            b.item("  ", &format!("{} {times}{}{dot}{}", row[2], row[3], row[4]), Style::new());
             if row[5] != "-" {
                 b.item("  ", &row[5], b.theme.dim());
             }
         }
     }
     for n in &res.no_equivalent {
-        let label = match lang {
-            Lang::En => "no equivalent",
-            Lang::Zh => "无对应规格",
+        let text = match lang {
+            Lang::En => format!("{}: no equivalent. {}", n.provider_name, n.reason),
+            Lang::Zh => format!("{}:无对应规格。{}", n.provider_name, n.reason),
         };
-        b.item(b.theme.bullet(), &format!("{}: {label}. {}", n.provider_name, n.reason), b.theme.warn());
+        b.item(b.theme.bullet(), &text, b.theme.warn());
     }
 }
 

@@ -110,9 +110,11 @@ impl Action {
         text.unwrap_or("")
     }
 
-    /// A one-word label for the status line.
-    pub fn short(self, lang: Lang) -> &'static str {
+    /// A one-word label for the status line. The language switch names the other language in
+    /// that language, so a reader who cannot read the current one still finds it.
+    pub fn short(self, lang: Lang, ascii: bool) -> &'static str {
         match (self, lang) {
+            (Action::Language, Lang::En) if ascii => "zh",
             (Action::Choose, Lang::En) => "choose",
             (Action::Choose, Lang::Zh) => "选择",
             (Action::Back, Lang::En) => "back",

@@ -101,6 +101,11 @@ impl Theme {
         if self.ascii { "- " } else { "• " }
     }
 
+    /// A symbol, or its ASCII stand-in with `--ascii`.
+    pub fn sym(&self, unicode: &'static str, ascii: &'static str) -> &'static str {
+        if self.ascii { ascii } else { unicode }
+    }
+
     /// Between status-line hints.
     pub fn dot(&self) -> &'static str {
         if self.ascii { " | " } else { " · " }

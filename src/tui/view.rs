@@ -157,7 +157,8 @@ fn walk_header(app: &App, frame: &mut Frame, area: Rect, view: &WalkView) {
         .into_iter()
         .map(|s| s.answer_label)
         .collect();
-    let left = format!("{title} · {step}");
+    let dot = app.theme.dot();
+    let left = format!("{title}{dot}{step}");
     let width = usize::from(area.width);
     let mut line = vec![Span::styled(truncate(&left, width), app.theme.title())];
     let room = width.saturating_sub(left.width() + 3);
@@ -169,9 +170,10 @@ fn walk_header(app: &App, frame: &mut Frame, area: Rect, view: &WalkView) {
             trail = cut;
         }
         if trail.width() < crumbs.join(sep).width() {
-            trail = format!("…{}", trail.chars().skip(1).collect::<String>());
+            let ellipsis = app.theme.sym("…", "~");
+            trail = format!("{ellipsis}{}", trail.chars().skip(1).collect::<String>());
         }
-        line.push(Span::styled(format!(" · {trail}"), app.theme.dim()));
+        line.push(Span::styled(format!("{dot}{trail}"), app.theme.dim()));
     }
     frame.render_widget(Line::from(line), area);
 }
@@ -249,9 +251,10 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
         }
         Node::Number(n) => {
             let range = format!(
-                "{} {}–{} {}",
+                "{} {}{}{} {}",
                 t(lang, "range", "范围"),
                 format_number(n.min.value),
+                app.theme.sym("–", "-"),
                 format_number(n.max.value),
                 n.unit.get(lang)
             );
@@ -353,7 +356,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
             .into_iter()
             .next()
             .unwrap_or_default();
-        let label = action.short(lang);
+        let label = action.short(lang, app.theme.ascii);
         let cost = key.width() + 1 + label.width() + if spans.is_empty() { 0 } else { dot.width() };
         if used + cost > usize::from(area.width) {
             break;
@@ -448,7 +451,7 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
             let marker = if view.focus.contains(&term.id.value) { "* " } else { "" };
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{marker}{}", term.term.get(lang)), app.theme.question()),
-                Span::styled(format!(" — {}", term.short.get(lang)), app.theme.dim()),
+                Span::styled(format!(" {} {}", app.theme.sym("—", "-"), term.short.get(lang)), app.theme.dim()),
             ]))
         })
         .collect();

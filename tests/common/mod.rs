@@ -25,3 +25,43 @@ pub fn fixture(rel: &str) -> TreeSource {
         origin: Origin::File,
     }
 }
+
+use gpuwise::text::Lang;
+use gpuwise::tui::app::{App, Event, update};
+use gpuwise::tui::keys::Key;
+use gpuwise::tui::theme::Theme;
+use std::sync::Arc;
+
+/// The wizard over the fixture tree and assets, at `width`x`height`.
+pub fn app(lang: Lang, width: u16, height: u16, skip_start: bool) -> App {
+    let assets = Arc::new(fixture_assets());
+    let tree = gpuwise::library::load(&fixture("valid/sizing.yaml"), &assets).expect("fixture loads");
+    let second = gpuwise::library::load(&fixture("valid/sizing.yaml"), &assets).expect("fixture loads");
+    let trees = if skip_start { vec![tree] } else { vec![tree, second] };
+    let mut app = App::new(assets, trees, lang, Theme::new(false, false), skip_start).expect("app starts");
+    update(&mut app, Event::Resize(width, height));
+    app
+}
+
+/// Sends keys; `"1"`, `"Enter"`, `"Bksp"` and so on.
+pub fn press(app: &mut App, keys: &[&str]) -> Vec<gpuwise::tui::app::Effect> {
+    let mut effects = Vec::new();
+    for k in keys {
+        let key = match *k {
+            "Enter" => Key::Enter,
+            "Bksp" => Key::Backspace,
+            "Esc" => Key::Esc,
+            "Up" => Key::Up,
+            "Down" => Key::Down,
+            "Left" => Key::Left,
+            "Right" => Key::Right,
+            "Tab" => Key::Tab,
+            "BackTab" => Key::BackTab,
+            "PgDn" => Key::PageDown,
+            "Ctrl-c" => Key::Ctrl('c'),
+            s => Key::Char(s.chars().next().expect("a key")),
+        };
+        effects.extend(update(app, Event::Key(key)));
+    }
+    effects
+}
