@@ -158,7 +158,12 @@ pub struct AssetTexts {
 impl AssetTexts {
     pub fn read(dir: Option<&std::path::Path>) -> Result<AssetTexts, CliError> {
         let embedded = assets::EMBEDDED;
-        let defaults = [embedded.catalog, embedded.patterns, embedded.glossary, embedded.advice];
+        let defaults = [
+            embedded.catalog,
+            embedded.patterns,
+            embedded.glossary,
+            embedded.advice,
+        ];
         let mut files = defaults.map(|(name, text)| (name.to_string(), text.to_string()));
         if let Some(dir) = dir {
             for (name, text) in &mut files {
@@ -198,8 +203,8 @@ pub fn load_assets(dir: Option<&std::path::Path>) -> Result<Assets, CliError> {
 
 /// Finds and loads the tree named by `--tree` (or the default), reporting its errors.
 pub fn load_tree(name: Option<&str>, assets: &Assets) -> Result<Arc<Tree>, CliError> {
-    let source = library::find(name.unwrap_or(DEFAULT_TREE))
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let source =
+        library::find(name.unwrap_or(DEFAULT_TREE)).map_err(|e| CliError::Usage(e.to_string()))?;
     library::load(&source, assets).map_err(|report| {
         CliError::Usage(format!(
             "{}cannot use tree `{}`: it has {} error(s)",
@@ -293,8 +298,11 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     if let Some(file) = answers {
         let tree = app.trees[0].clone();
         let mut walk = Walk::new(tree).map_err(|e| CliError::Usage(e.to_string()))?;
-        let values: IndexMap<String, String> =
-            file.answers.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
+        let values: IndexMap<String, String> = file
+            .answers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_text()))
+            .collect();
         walk.replay(&values)
             .map_err(|e| CliError::Usage(format!("answer for `{}`: {}", e.node, e.error)))?;
         app.begin(walk);
@@ -352,7 +360,11 @@ fn trees(
         }
         ListFormat::Text => {
             for row in rows {
-                writeln!(out, "{:<14} {:<8} {:>4} nodes  {}", row.id, row.origin, row.nodes, row.title)?;
+                writeln!(
+                    out,
+                    "{:<14} {:<8} {:>4} nodes  {}",
+                    row.id, row.origin, row.nodes, row.title
+                )?;
             }
         }
     }
@@ -395,8 +407,9 @@ impl AnswerValue {
 }
 
 pub fn read_answers_file(path: &std::path::Path) -> Result<AnswersFile, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Usage(format!("{}: cannot read answers file: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::Usage(format!("{}: cannot read answers file: {e}", path.display()))
+    })?;
     parse_yaml::<AnswersFile>(&text, &Limits::default()).map_err(|d| {
         let mut report = FileReport::new(path.display().to_string(), text.clone());
         report.diagnostics.push(d);
@@ -473,7 +486,10 @@ fn recommend(
     }
     let mut walk = Walk::new(tree.clone()).map_err(|e| CliError::Usage(e.to_string()))?;
     let unused = walk.replay(&answers).map_err(|e| {
-        let node = tree.nodes.get(&e.node).map(|n| describe_question(&e.node, n, lang));
+        let node = tree
+            .nodes
+            .get(&e.node)
+            .map(|n| describe_question(&e.node, n, lang));
         CliError::Usage(format!("{}\n{}", e.error, node.unwrap_or_default()))
     })?;
     if !walk.is_finished() {
@@ -484,13 +500,17 @@ fn recommend(
         )));
     }
     for node in unused {
-        writeln!(err, "gpuwise: warning: the answer for `{node}` was not used: this path does not ask it")?;
+        writeln!(
+            err,
+            "gpuwise: warning: the answer for `{node}` was not used: this path does not ask it"
+        )?;
     }
     let recommendation =
         Recommendation::build(&walk, &assets, lang).map_err(|e| CliError::Usage(e.to_string()))?;
     match format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &recommendation).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut *out, &recommendation)
+                .map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         OutputFormat::Md => out.write_all(to_markdown(&recommendation).as_bytes())?,
@@ -542,7 +562,11 @@ fn validate(
         "checked {} file(s): {errors} error(s), {warnings} warning(s)",
         reports.len()
     )?;
-    if errors > 0 { Err(CliError::Problems) } else { Ok(()) }
+    if errors > 0 {
+        Err(CliError::Problems)
+    } else {
+        Ok(())
+    }
 }
 
 fn catalog(
@@ -602,13 +626,25 @@ fn catalog(
         }
         OutputFormat::Text | OutputFormat::Md => {
             let md = format == OutputFormat::Md;
-            let gpu_head = ["GPU", "Memory", "Bandwidth", "FP16/BF16 TF", "FP64 TF", "NVENC", "MIG"];
+            let gpu_head = [
+                "GPU",
+                "Memory",
+                "Bandwidth",
+                "FP16/BF16 TF",
+                "FP64 TF",
+                "NVENC",
+                "MIG",
+            ];
             let gpu_rows: Vec<Vec<String>> = gpus
                 .iter()
                 .map(|g| {
                     let opt = |v: Option<f64>| v.map(format_number).unwrap_or_else(|| "-".into());
                     vec![
-                        format!("{}{}", g.name, if g.verified { "" } else { " (unverified)" }),
+                        format!(
+                            "{}{}",
+                            g.name,
+                            if g.verified { "" } else { " (unverified)" }
+                        ),
                         format!("{} GB {}", format_number(g.memory_gb), g.memory_type),
                         g.memory_bandwidth_gbs
                             .map(|b| format!("{} GB/s", format_number(b)))
@@ -652,7 +688,12 @@ fn catalog(
 }
 
 /// A table: Markdown, or aligned columns by display width (CJK counts two).
-fn write_table(out: &mut dyn Write, md: bool, head: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+fn write_table(
+    out: &mut dyn Write,
+    md: bool,
+    head: &[&str],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
     use unicode_width::UnicodeWidthStr;
     if md {
         writeln!(out, "| {} |", head.join(" | "))?;

@@ -86,7 +86,9 @@ pub enum EngineError {
     NoBranch { node: String },
     #[error("`{node}` leads to `{target}`, which no node defines")]
     MissingNode { node: String, target: String },
-    #[error("the walk passed {0} nodes without reaching a question or result: the tree has a cycle")]
+    #[error(
+        "the walk passed {0} nodes without reaching a question or result: the tree has a cycle"
+    )]
     Runaway(usize),
 }
 
@@ -279,7 +281,10 @@ impl Walk {
 
     /// Applies saved answers by question id until the result or an unanswered question.
     /// Answers for questions that this path does not reach are returned as unused.
-    pub fn replay(&mut self, answers: &IndexMap<String, String>) -> Result<Vec<String>, ReplayError> {
+    pub fn replay(
+        &mut self,
+        answers: &IndexMap<String, String>,
+    ) -> Result<Vec<String>, ReplayError> {
         let mut used = std::collections::HashSet::new();
         while !self.is_finished() {
             let node = self.at.clone();
@@ -307,7 +312,11 @@ impl Walk {
                 .nodes
                 .get(&node_id)
                 .ok_or_else(|| EngineError::MissingNode {
-                    node: self.visits.last().map(|v| v.node.clone()).unwrap_or_default(),
+                    node: self
+                        .visits
+                        .last()
+                        .map(|v| v.node.clone())
+                        .unwrap_or_default(),
                     target: node_id.clone(),
                 })?;
             match node {
@@ -379,13 +388,18 @@ impl Walk {
                 .set_value(name.clone(), value)
                 .map_err(|e| fail(e.to_string()))?;
         }
-        match tree.eval_with_context(&context).map_err(|e| fail(e.to_string()))? {
+        match tree
+            .eval_with_context(&context)
+            .map_err(|e| fail(e.to_string()))?
+        {
             Value::Float(f) if f.is_finite() => Ok(Scalar::Number(f)),
             Value::Float(f) => Err(fail(format!("gave {f}, not a finite number"))),
             Value::Int(i) => Ok(Scalar::Number(i as f64)),
             Value::Boolean(b) => Ok(Scalar::Bool(b)),
             Value::String(s) => Ok(Scalar::Str(s)),
-            other => Err(fail(format!("gave {other}, not a number, boolean or string"))),
+            other => Err(fail(format!(
+                "gave {other}, not a number, boolean or string"
+            ))),
         }
     }
 }

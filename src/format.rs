@@ -35,7 +35,14 @@ fn labels(lang: Lang) -> Labels {
             path: "How you got here",
             memory: "GPU memory need",
             unverified: "unverified",
-            columns: ["Provider", "Family", "GPU", "GPUs", "GB/GPU", "Interconnect"],
+            columns: [
+                "Provider",
+                "Family",
+                "GPU",
+                "GPUs",
+                "GB/GPU",
+                "Interconnect",
+            ],
         },
         Lang::Zh => Labels {
             recommendation: "推荐",
@@ -134,13 +141,23 @@ pub fn to_markdown(r: &Recommendation) -> String {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     for n in &res.no_equivalent {
-        let _ = writeln!(out, "| {} | {}: {} | | | | |", n.provider_name, l.no_equivalent, n.reason);
+        let _ = writeln!(
+            out,
+            "| {} | {}: {} | | | | |",
+            n.provider_name, l.no_equivalent, n.reason
+        );
     }
     let _ = writeln!(out);
     if let Some(m) = &res.memory_need {
         let _ = writeln!(out, "## {}: {} GB\n", l.memory, format_number(m.gb));
         for fit in &m.fits {
-            let _ = writeln!(out, "- {}: {} × {} GB", fit.name, fit.count, format_number(fit.memory_gb));
+            let _ = writeln!(
+                out,
+                "- {}: {} × {} GB",
+                fit.name,
+                fit.count,
+                format_number(fit.memory_gb)
+            );
         }
         out.push('\n');
     }
@@ -151,7 +168,11 @@ pub fn to_markdown(r: &Recommendation) -> String {
     }
     let _ = writeln!(out, "\n```text\n{}\n```\n", res.pattern.diagram);
     let _ = writeln!(out, "## {}\n\n{}\n", l.rationale, res.rationale);
-    for (title, items) in [(l.pitfalls, &res.pitfalls), (l.cost, &res.cost), (l.next_steps, &res.next_steps)] {
+    for (title, items) in [
+        (l.pitfalls, &res.pitfalls),
+        (l.cost, &res.cost),
+        (l.next_steps, &res.next_steps),
+    ] {
         if items.is_empty() {
             continue;
         }
@@ -163,7 +184,13 @@ pub fn to_markdown(r: &Recommendation) -> String {
     }
     let _ = writeln!(out, "## {}\n", l.path);
     for (n, step) in r.path.iter().enumerate() {
-        let _ = writeln!(out, "{}. **{}** → {}", n + 1, step.question, step.answer_label);
+        let _ = writeln!(
+            out,
+            "{}. **{}** → {}",
+            n + 1,
+            step.question,
+            step.answer_label
+        );
         let _ = writeln!(out, "   - {}", step.why);
         for c in &step.consequences {
             let _ = writeln!(out, "   - {c}");
@@ -183,21 +210,38 @@ pub fn to_text(r: &Recommendation) -> String {
     let _ = writeln!(out, "\n{}:", l.families);
     for f in &res.families {
         let [provider, family, gpu, count, mem, link] = family_cells(f, r.lang);
-        let _ = writeln!(out, "  {provider:<14} {family:<24} {gpu} ×{count} {mem} {link}");
+        let _ = writeln!(
+            out,
+            "  {provider:<14} {family:<24} {gpu} ×{count} {mem} {link}"
+        );
     }
     for n in &res.no_equivalent {
-        let _ = writeln!(out, "  {:<14} {}: {}", n.provider_name, l.no_equivalent, n.reason);
+        let _ = writeln!(
+            out,
+            "  {:<14} {}: {}",
+            n.provider_name, l.no_equivalent, n.reason
+        );
     }
     if let Some(m) = &res.memory_need {
         let _ = writeln!(out, "\n{}: {} GB", l.memory, format_number(m.gb));
         for fit in &m.fits {
-            let _ = writeln!(out, "  {:<26} {:>3} × {} GB", fit.name, fit.count, format_number(fit.memory_gb));
+            let _ = writeln!(
+                out,
+                "  {:<26} {:>3} × {} GB",
+                fit.name,
+                fit.count,
+                format_number(fit.memory_gb)
+            );
         }
     }
     let _ = writeln!(out, "\n{}: {}", l.pattern, res.pattern.title);
     let _ = writeln!(out, "{}\n", res.pattern.diagram);
     let _ = writeln!(out, "{}: {}", l.rationale, res.rationale);
-    for (title, items) in [(l.pitfalls, &res.pitfalls), (l.cost, &res.cost), (l.next_steps, &res.next_steps)] {
+    for (title, items) in [
+        (l.pitfalls, &res.pitfalls),
+        (l.cost, &res.cost),
+        (l.next_steps, &res.next_steps),
+    ] {
         if items.is_empty() {
             continue;
         }
@@ -208,7 +252,13 @@ pub fn to_text(r: &Recommendation) -> String {
     }
     let _ = writeln!(out, "\n{}:", l.path);
     for (n, step) in r.path.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {} -> {}", n + 1, step.question, step.answer_label);
+        let _ = writeln!(
+            out,
+            "  {}. {} -> {}",
+            n + 1,
+            step.question,
+            step.answer_label
+        );
         for c in &step.consequences {
             let _ = writeln!(out, "     {c}");
         }

@@ -4,13 +4,13 @@
 //! are thin shells over it.
 
 pub mod assets;
+pub mod cli;
 pub mod diag;
-pub mod text;
-pub mod tree;
 pub mod engine;
 pub mod format;
 pub mod library;
 pub mod recommend;
 pub mod render;
-pub mod cli;
+pub mod text;
+pub mod tree;
 pub mod tui;

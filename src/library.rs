@@ -10,9 +10,18 @@ use std::sync::Arc;
 
 /// The trees shipped inside the binary: file name and text.
 pub const SHIPPED_TREES: &[(&str, &str)] = &[
-    ("trees/gpu-or-cpu.yaml", include_str!("../trees/gpu-or-cpu.yaml")),
-    ("trees/quick-check.yaml", include_str!("../trees/quick-check.yaml")),
-    ("trees/gpu-memory.yaml", include_str!("../trees/gpu-memory.yaml")),
+    (
+        "trees/gpu-or-cpu.yaml",
+        include_str!("../trees/gpu-or-cpu.yaml"),
+    ),
+    (
+        "trees/quick-check.yaml",
+        include_str!("../trees/quick-check.yaml"),
+    ),
+    (
+        "trees/gpu-memory.yaml",
+        include_str!("../trees/gpu-memory.yaml"),
+    ),
 ];
 
 /// The tree `gpuwise` walks when none is named.
@@ -41,7 +50,9 @@ pub enum LibraryError {
         path: String,
         source: std::io::Error,
     },
-    #[error("no tree `{name}`: not a shipped or user tree id, and no such file (known trees: {known})")]
+    #[error(
+        "no tree `{name}`: not a shipped or user tree id, and no such file (known trees: {known})"
+    )]
     NotFound { name: String, known: String },
 }
 

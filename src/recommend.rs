@@ -173,18 +173,19 @@ impl Recommendation {
         let pattern = assets
             .pattern(&outcome.pattern.value)
             .ok_or_else(|| missing("pattern", &outcome.pattern.value))?;
-        let advice_texts = |items: &[crate::tree::At<Text>]| -> Result<Vec<String>, RecommendError> {
-            items
-                .iter()
-                .map(|item| match item.value.as_plain() {
-                    Some(id) => assets
-                        .advice(id)
-                        .map(|a| fill(&a.text))
-                        .ok_or_else(|| missing("advice", id)),
-                    None => Ok(fill(&item.value)),
-                })
-                .collect()
-        };
+        let advice_texts =
+            |items: &[crate::tree::At<Text>]| -> Result<Vec<String>, RecommendError> {
+                items
+                    .iter()
+                    .map(|item| match item.value.as_plain() {
+                        Some(id) => assets
+                            .advice(id)
+                            .map(|a| fill(&a.text))
+                            .ok_or_else(|| missing("advice", id)),
+                        None => Ok(fill(&item.value)),
+                    })
+                    .collect()
+            };
 
         let memory_need = outcome.memory_need.as_ref().and_then(|var| {
             let Some(Scalar::Number(gb)) = vars.get(&var.value) else {
@@ -215,7 +216,11 @@ impl Recommendation {
                     id: pattern.id.value.clone(),
                     title: pattern.title.get(lang).to_string(),
                     when: pattern.when.get(lang).to_string(),
-                    components: pattern.components.iter().map(|c| c.get(lang).to_string()).collect(),
+                    components: pattern
+                        .components
+                        .iter()
+                        .map(|c| c.get(lang).to_string())
+                        .collect(),
                     diagram: pattern.diagram.value.get(lang).trim_end().to_string(),
                 },
                 rationale: fill(&outcome.rationale),
@@ -269,7 +274,11 @@ pub fn memory_fits(variable: &str, gb: f64, assets: &Assets) -> MemoryNeed {
             }
         })
         .collect();
-    fits.sort_by(|a, b| a.memory_gb.total_cmp(&b.memory_gb).then(a.name.cmp(&b.name)));
+    fits.sort_by(|a, b| {
+        a.memory_gb
+            .total_cmp(&b.memory_gb)
+            .then(a.name.cmp(&b.name))
+    });
     MemoryNeed {
         variable: variable.to_string(),
         gb,

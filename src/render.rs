@@ -32,7 +32,12 @@ fn edges(node: &Node, lang: Lang) -> Vec<(String, String)> {
         Node::Question(q) => q
             .choices
             .iter()
-            .map(|c| (c.value.next.value.clone(), c.value.label.get(lang).to_string()))
+            .map(|c| {
+                (
+                    c.value.next.value.clone(),
+                    c.value.label.get(lang).to_string(),
+                )
+            })
             .collect(),
         Node::Number(n) => vec![(n.next.value.clone(), n.var.value.clone())],
         Node::Compute(c) => vec![(c.next.value.clone(), String::new())],
@@ -40,7 +45,11 @@ fn edges(node: &Node, lang: Lang) -> Vec<(String, String)> {
             .when
             .iter()
             .map(|w| (w.value.next.value.clone(), w.value.condition.value.clone()))
-            .chain(b.otherwise.iter().map(|o| (o.value.clone(), "otherwise".to_string())))
+            .chain(
+                b.otherwise
+                    .iter()
+                    .map(|o| (o.value.clone(), "otherwise".to_string())),
+            )
             .collect(),
         Node::Result(_) => Vec::new(),
     }
@@ -84,7 +93,11 @@ pub fn render(tree: &Tree, format: DiagramFormat, lang: Lang) -> String {
                     _ => "ellipse",
                 };
                 let text = esc(&label(&id.value, &node.value, lang));
-                let _ = writeln!(out, "  \"{}\" [shape={shape}, label=\"{text}\"];", esc(&id.value));
+                let _ = writeln!(
+                    out,
+                    "  \"{}\" [shape={shape}, label=\"{text}\"];",
+                    esc(&id.value)
+                );
             }
             for (id, node) in tree.nodes.iter() {
                 for (target, edge) in edges(&node.value, lang) {

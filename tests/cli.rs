@@ -24,7 +24,15 @@ fn stderr(o: &Output) -> String {
 }
 
 const QUICK_LARGE_ONLINE: &[&str] = &[
-    "recommend", "--tree", "quick-check", "-a", "matrix=yes", "-a", "scale=large", "-a", "latency=ms",
+    "recommend",
+    "--tree",
+    "quick-check",
+    "-a",
+    "matrix=yes",
+    "-a",
+    "scale=large",
+    "-a",
+    "latency=ms",
 ];
 
 #[test]
@@ -33,7 +41,10 @@ fn trees_lists_every_shipped_tree() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     for id in ["gpu-or-cpu", "quick-check", "gpu-memory"] {
-        assert!(text.lines().any(|l| l.starts_with(id)), "{id} missing from:\n{text}");
+        assert!(
+            text.lines().any(|l| l.starts_with(id)),
+            "{id} missing from:\n{text}"
+        );
     }
     let o = gpuwise(&["trees", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -56,11 +67,28 @@ fn user_trees_load_and_a_broken_one_is_reported_without_stopping_the_others() {
         .unwrap();
     assert!(o.status.success());
     let listed = stdout(&o);
-    assert!(listed.lines().any(|l| l.starts_with("my-check") && l.contains("user")), "{listed}");
-    assert!(stderr(&o).contains("broken.yaml:2:10: error:"), "{}", stderr(&o));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("my-check") && l.contains("user")),
+        "{listed}"
+    );
+    assert!(
+        stderr(&o).contains("broken.yaml:2:10: error:"),
+        "{}",
+        stderr(&o)
+    );
     // A user tree is found by its id.
     let o = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
-        .args(["recommend", "--tree", "my-check", "-a", "matrix=no", "--format", "json"])
+        .args([
+            "recommend",
+            "--tree",
+            "my-check",
+            "-a",
+            "matrix=no",
+            "--format",
+            "json",
+        ])
         .env("XDG_CONFIG_HOME", dir.path())
         .output()
         .unwrap();
@@ -90,10 +118,18 @@ fn recommend_json_has_the_documented_shape() {
             assert!(f.get(key).is_some(), "family lacks {key}: {f}");
         }
     }
-    let providers: Vec<&str> = families.iter().map(|f| f["provider"].as_str().unwrap()).collect();
+    let providers: Vec<&str> = families
+        .iter()
+        .map(|f| f["provider"].as_str().unwrap())
+        .collect();
     assert_eq!(providers, ["alibaba", "aws", "azure", "gcp", "tencent"]);
     assert_eq!(result["pattern"]["id"], "online-inference");
-    assert!(result["pattern"]["diagram"].as_str().unwrap().contains("-->"));
+    assert!(
+        result["pattern"]["diagram"]
+            .as_str()
+            .unwrap()
+            .contains("-->")
+    );
     assert!(result["rationale"].is_string());
     assert!(!result["pitfalls"].as_array().unwrap().is_empty());
     assert!(!result["cost"].as_array().unwrap().is_empty());
@@ -120,7 +156,10 @@ fn an_unanswered_question_names_its_id_text_and_choices() {
     let o = gpuwise(&["recommend", "--tree", "quick-check", "-a", "matrix=yes"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("unanswered question `scale`: How large is the data or the model?"), "{err}");
+    assert!(
+        err.contains("unanswered question `scale`: How large is the data or the model?"),
+        "{err}"
+    );
     assert!(err.contains("large"), "{err}");
     assert!(err.contains("--answer scale=<choice>"), "{err}");
 }
@@ -130,10 +169,17 @@ fn a_wrong_value_says_what_was_wrong() {
     let o = gpuwise(&["recommend", "--tree", "quick-check", "-a", "matrix=maybe"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("`maybe` is not a choice of `matrix`; valid choices: yes, no"), "{err}");
+    assert!(
+        err.contains("`maybe` is not a choice of `matrix`; valid choices: yes, no"),
+        "{err}"
+    );
     let o = gpuwise(&["recommend", "--tree", "quick-check", "-a", "nosuch=1"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("has no question with this id"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("has no question with this id"),
+        "{}",
+        stderr(&o)
+    );
     let o = gpuwise(&["recommend", "--tree", "quick-check", "-a", "matrix"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("NODE=VALUE"));
@@ -143,25 +189,51 @@ fn a_wrong_value_says_what_was_wrong() {
 fn an_answers_file_replays_and_flags_override_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("answers.yaml");
-    std::fs::write(&file, "tree: quick-check\nanswers:\n  matrix: \"yes\"\n  scale: small\n  latency: batch\n").unwrap();
+    std::fs::write(
+        &file,
+        "tree: quick-check\nanswers:\n  matrix: \"yes\"\n  scale: small\n  latency: batch\n",
+    )
+    .unwrap();
     let f = file.to_str().unwrap();
     let o = gpuwise(&["recommend", "--answers", f, "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json["result"]["id"], "small-batch");
-    let o = gpuwise(&["recommend", "--answers", f, "-a", "latency=ms", "--format", "json"]);
+    let o = gpuwise(&[
+        "recommend",
+        "--answers",
+        f,
+        "-a",
+        "latency=ms",
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json["result"]["id"], "small-online");
 
     let json_file = dir.path().join("answers.json");
-    std::fs::write(&json_file, r#"{"tree": "quick-check", "answers": {"matrix": "no"}}"#).unwrap();
-    let o = gpuwise(&["recommend", "--answers", json_file.to_str().unwrap(), "--format", "json"]);
+    std::fs::write(
+        &json_file,
+        r#"{"tree": "quick-check", "answers": {"matrix": "no"}}"#,
+    )
+    .unwrap();
+    let o = gpuwise(&[
+        "recommend",
+        "--answers",
+        json_file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 
     std::fs::write(&file, "tree: quick-check\nanswerz: {}\n").unwrap();
     let o = gpuwise(&["recommend", "--answers", f]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("answers.yaml:2:1: error: unknown field `answerz`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("answers.yaml:2:1: error: unknown field `answerz`"),
+        "{}",
+        stderr(&o)
+    );
     let o = gpuwise(&["recommend", "--answers", "/nonexistent/answers.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/nonexistent/answers.yaml: cannot read answers file"));
@@ -171,18 +243,31 @@ fn an_answers_file_replays_and_flags_override_it() {
 fn validate_passes_the_shipped_content_strictly() {
     let o = gpuwise(&["validate", "--strict"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
-    assert!(stdout(&o).contains("checked 7 file(s): 0 error(s), 0 warning(s)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("checked 7 file(s): 0 error(s), 0 warning(s)"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn validate_reports_problems_with_positions_and_exit_1() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/invalid/missing-next.yaml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/missing-next.yaml"
+    );
     let o = gpuwise(&["validate", path]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("missing-next.yaml:12:35: error: `next` of `q` leads to `nowhere`"), "{out}");
+    assert!(
+        out.contains("missing-next.yaml:12:35: error: `next` of `q` leads to `nowhere`"),
+        "{out}"
+    );
     assert!(out.contains("^"));
-    let missing_zh = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/invalid/missing-zh.yaml");
+    let missing_zh = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/invalid/missing-zh.yaml"
+    );
     // The fixture trees name fixture families, so use the fixture assets.
     let assets = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/assets");
     let o = gpuwise(&["validate", "--assets", assets, missing_zh]);
@@ -191,7 +276,11 @@ fn validate_reports_problems_with_positions_and_exit_1() {
     assert_eq!(o.status.code(), Some(1));
     let o = gpuwise(&["validate", "/nonexistent/tree.yaml"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("/nonexistent/tree.yaml: cannot read"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/nonexistent/tree.yaml: cannot read"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -200,18 +289,32 @@ fn render_produces_mermaid_and_dot() {
     assert!(o.status.success());
     let text = stdout(&o);
     assert!(text.starts_with("graph TD\n"));
-    assert!(text.contains("matrix -->|\"Yes: training, inference, rendering, simulation\"| scale"), "{text}");
+    assert!(
+        text.contains("matrix -->|\"Yes: training, inference, rendering, simulation\"| scale"),
+        "{text}"
+    );
     let o = gpuwise(&["render", "--tree", "quick-check", "--format", "dot"]);
     let text = stdout(&o);
     assert!(text.starts_with("digraph \"quick-check\" {"));
-    assert!(text.contains("\"online\" -> \"large-online\" [label=\"tier == \\\"large\\\"\"];"), "{text}");
+    assert!(
+        text.contains("\"online\" -> \"large-online\" [label=\"tier == \\\"large\\\"\"];"),
+        "{text}"
+    );
     let o = gpuwise(&["render", "--format", "svg"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn catalog_filters_and_json() {
-    let o = gpuwise(&["catalog", "--provider", "aws", "--gpu", "h100", "--format", "json"]);
+    let o = gpuwise(&[
+        "catalog",
+        "--provider",
+        "aws",
+        "--gpu",
+        "h100",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let gpus = json["gpus"].as_array().unwrap();

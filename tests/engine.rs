@@ -24,16 +24,17 @@ fn choice(id: &str) -> Answer {
 fn table_of_walks() {
     let cases: &[(&[&str], &str)] = &[
         (&["web"], "web"),
-        (&["model", "5"], "small"),  // 5 × 2 × 1.2 = 12 GB: one T4
+        (&["model", "5"], "small"),   // 5 × 2 × 1.2 = 12 GB: one T4
         (&["model", "6.6"], "small"), // 15.84 GB, still under 16
-        (&["model", "7"], "big"),    // 16.8 GB
+        (&["model", "7"], "big"),     // 16.8 GB
         (&["model", "1000"], "big"),
         (&["model", "0.1"], "small"),
     ];
     for (answers, expected) in cases {
         let mut w = walk();
         for a in *answers {
-            w.answer_text(a).unwrap_or_else(|e| panic!("{answers:?}: {e}"));
+            w.answer_text(a)
+                .unwrap_or_else(|e| panic!("{answers:?}: {e}"));
         }
         assert!(w.is_finished(), "{answers:?} should reach a result");
         assert_eq!(w.current_id(), *expected, "{answers:?}");
@@ -46,12 +47,20 @@ fn compute_and_branch_are_recorded_on_the_way() {
     w.answer(choice("model")).unwrap();
     assert_eq!(w.current_id(), "params");
     w.answer(Answer::Number(7.0)).unwrap();
-    let events: Vec<(&str, &Event)> = w.visits().iter().map(|v| (v.node.as_str(), &v.event)).collect();
+    let events: Vec<(&str, &Event)> = w
+        .visits()
+        .iter()
+        .map(|v| (v.node.as_str(), &v.event))
+        .collect();
     assert_eq!(events[0], ("workload", &Event::Answered(choice("model"))));
     assert_eq!(events[1], ("params", &Event::Answered(Answer::Number(7.0))));
-    let Event::Computed(values) = events[2].1 else { panic!("compute expected, got {:?}", events[2]) };
+    let Event::Computed(values) = events[2].1 else {
+        panic!("compute expected, got {:?}", events[2])
+    };
     assert_eq!(values[0].0, "vram_gb");
-    let Scalar::Number(vram) = values[0].1 else { panic!("number expected") };
+    let Scalar::Number(vram) = values[0].1 else {
+        panic!("number expected")
+    };
     assert!((vram - 16.8).abs() < 1e-9);
     assert_eq!(events[3], ("fits", &Event::Branched(None)));
     assert_eq!(w.vars().get("bytes"), Some(&Scalar::Number(2.0)));
@@ -66,7 +75,10 @@ fn back_returns_to_the_previous_question_with_its_answer() {
     let previous = w.back().unwrap();
     assert_eq!(previous, Some(Answer::Number(7.0)));
     assert_eq!(w.current_id(), "params");
-    assert!(w.vars().get("vram_gb").is_none(), "the computed value is undone");
+    assert!(
+        w.vars().get("vram_gb").is_none(),
+        "the computed value is undone"
+    );
     assert_eq!(w.back().unwrap(), Some(choice("model")));
     assert_eq!(w.current_id(), "workload");
     assert_eq!(w.back().unwrap(), None, "nothing before the first question");
@@ -98,12 +110,22 @@ fn number_bounds_and_types_are_enforced_without_losing_state() {
     let mut w = walk();
     w.answer(choice("model")).unwrap();
     let err = w.answer(Answer::Number(0.05)).unwrap_err();
-    assert_eq!(err.to_string(), "0.05 is out of range; `params` takes a number from 0.1 to 1000");
+    assert_eq!(
+        err.to_string(),
+        "0.05 is out of range; `params` takes a number from 0.1 to 1000"
+    );
     let err = w.answer_text("lots").unwrap_err();
-    assert_eq!(err.to_string(), "`lots` is not a number; `params` takes a number from 0.1 to 1000");
+    assert_eq!(
+        err.to_string(),
+        "`lots` is not a number; `params` takes a number from 0.1 to 1000"
+    );
     let err = w.answer_text("inf").unwrap_err();
     assert!(matches!(err, EngineError::NotANumber { .. }), "{err:?}");
-    assert_eq!(w.current_id(), "params", "a rejected answer changes nothing");
+    assert_eq!(
+        w.current_id(),
+        "params",
+        "a rejected answer changes nothing"
+    );
     assert_eq!(w.step(), 1);
     w.answer_text(" 3 ").unwrap();
     assert_eq!(w.current_id(), "small");
@@ -113,7 +135,10 @@ fn number_bounds_and_types_are_enforced_without_losing_state() {
 fn unknown_choice_lists_the_valid_ones() {
     let mut w = walk();
     let err = w.answer(choice("mainframe")).unwrap_err();
-    assert_eq!(err.to_string(), "`mainframe` is not a choice of `workload`; valid choices: web, model");
+    assert_eq!(
+        err.to_string(),
+        "`mainframe` is not a choice of `workload`; valid choices: web, model"
+    );
     let err = w.answer(Answer::Number(3.0)).unwrap_err();
     assert!(matches!(err, EngineError::UnknownChoice { .. }));
 }
@@ -122,7 +147,10 @@ fn unknown_choice_lists_the_valid_ones() {
 fn results_take_no_answer() {
     let mut w = walk();
     w.answer(choice("web")).unwrap();
-    assert_eq!(w.answer(choice("web")).unwrap_err(), EngineError::NotAQuestion { node: "web".into() });
+    assert_eq!(
+        w.answer(choice("web")).unwrap_err(),
+        EngineError::NotAQuestion { node: "web".into() }
+    );
 }
 
 #[test]
@@ -130,8 +158,11 @@ fn replay_reaches_the_same_result_and_reports_unused_answers() {
     let mut first = walk();
     first.answer(choice("model")).unwrap();
     first.answer(Answer::Number(7.0)).unwrap();
-    let saved: IndexMap<String, String> =
-        first.answers().into_iter().map(|(k, v)| (k, v.as_value())).collect();
+    let saved: IndexMap<String, String> = first
+        .answers()
+        .into_iter()
+        .map(|(k, v)| (k, v.as_value()))
+        .collect();
     assert_eq!(saved.get("params").map(String::as_str), Some("7"));
 
     let mut again = walk();
@@ -151,7 +182,11 @@ fn replay_reaches_the_same_result_and_reports_unused_answers() {
     let mut only_first = IndexMap::new();
     only_first.insert("workload".to_string(), "model".to_string());
     stops.replay(&only_first).unwrap();
-    assert_eq!(stops.current_id(), "params", "stops at the first unanswered question");
+    assert_eq!(
+        stops.current_id(),
+        "params",
+        "stops at the first unanswered question"
+    );
 
     let mut bad = walk();
     let mut wrong = IndexMap::new();
@@ -173,16 +208,32 @@ fn recommendation_resolves_families_pattern_advice_and_memory() {
     assert_eq!(r.result.summary, "A100 80GB for 16.8 GB.");
     assert_eq!(r.result.families.len(), 1);
     let family = &r.result.families[0];
-    assert_eq!((family.family.as_str(), family.gpu.as_deref()), ("p4de", Some("NVIDIA A100 80GB")));
+    assert_eq!(
+        (family.family.as_str(), family.gpu.as_deref()),
+        ("p4de", Some("NVIDIA A100 80GB"))
+    );
     assert_eq!(family.gpu_memory_gb, Some(80.0));
     assert_eq!(r.result.pattern.id, "single-gpu-dev");
-    assert_eq!(r.result.pitfalls, vec!["40 GB runs out at 16.8 GB.".to_string(), "Inline pitfall".to_string()]);
+    assert_eq!(
+        r.result.pitfalls,
+        vec![
+            "40 GB runs out at 16.8 GB.".to_string(),
+            "Inline pitfall".to_string()
+        ]
+    );
     let need = r.result.memory_need.as_ref().expect("memory need");
-    let counts: Vec<(&str, u32)> = need.fits.iter().map(|f| (f.gpu.as_str(), f.count)).collect();
+    let counts: Vec<(&str, u32)> = need
+        .fits
+        .iter()
+        .map(|f| (f.gpu.as_str(), f.count))
+        .collect();
     assert_eq!(counts, vec![("t4", 2), ("a100-80", 1)]);
     assert_eq!(r.path.len(), 2);
     assert_eq!(r.path[1].answer_label, "7 billion parameters");
-    assert_eq!(r.path[1].consequences, vec!["weights with 20% overhead (vram_gb = 16.8)".to_string()]);
+    assert_eq!(
+        r.path[1].consequences,
+        vec!["weights with 20% overhead (vram_gb = 16.8)".to_string()]
+    );
 
     let zh = Recommendation::build(&w, &assets, Lang::Zh).unwrap();
     assert_eq!(zh.result.summary, "16.8 GB 用 A100 80GB。");

@@ -44,15 +44,39 @@ enum Side {
 
 fn run(path: &Path, assets: &assets::Assets) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let scenario: Scenario = parse_yaml(&text, &Limits::default())
-        .map_err(|d| format!("{}:{}:{}: {}", path.display(), d.span.line, d.span.col, d.message))?;
-    let _ = &scenario.covers;
+    let scenario: Scenario = parse_yaml(&text, &Limits::default()).map_err(|d| {
+        format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            d.span.line,
+            d.span.col,
+            d.message
+        )
+    })?;
+    let context = format!(
+        "[{}{}]",
+        scenario.situation,
+        scenario
+            .covers
+            .as_deref()
+            .map(|c| format!("; covers {c}"))
+            .unwrap_or_default()
+    );
+    check(&scenario, assets).map_err(|e| format!("{e}\n    {context}"))
+}
+
+fn check(scenario: &Scenario, assets: &assets::Assets) -> Result<(), String> {
     let source = library::find(&scenario.tree).map_err(|e| e.to_string())?;
     let tree = library::load(&source, assets).map_err(|r| r.render())?;
     let mut walk = Walk::new(tree).map_err(|e| e.to_string())?;
-    let answers: IndexMap<String, String> =
-        scenario.answers.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
-    let unused = walk.replay(&answers).map_err(|e| format!("answer for `{}`: {}", e.node, e.error))?;
+    let answers: IndexMap<String, String> = scenario
+        .answers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_text()))
+        .collect();
+    let unused = walk
+        .replay(&answers)
+        .map_err(|e| format!("answer for `{}`: {}", e.node, e.error))?;
     if !unused.is_empty() {
         return Err(format!("answers not asked on this path: {unused:?}"));
     }
@@ -60,26 +84,58 @@ fn run(path: &Path, assets: &assets::Assets) -> Result<(), String> {
         return Err(format!("stopped at unanswered `{}`", walk.current_id()));
     }
     if walk.current_id() != scenario.expect.result {
-        return Err(format!("reached `{}`, expected `{}`", walk.current_id(), scenario.expect.result));
+        return Err(format!(
+            "reached `{}`, expected `{}`",
+            walk.current_id(),
+            scenario.expect.result
+        ));
     }
     let rec = Recommendation::build(&walk, assets, Lang::En).map_err(|e| e.to_string())?;
-    let gpu_families = rec.result.families.iter().filter(|f| f.gpu.is_some()).count();
-    let side = if gpu_families > 0 { Side::Gpu } else { Side::Cpu };
+    let gpu_families = rec
+        .result
+        .families
+        .iter()
+        .filter(|f| f.gpu.is_some())
+        .count();
+    let side = if gpu_families > 0 {
+        Side::Gpu
+    } else {
+        Side::Cpu
+    };
     if side != scenario.expect.side {
-        return Err(format!("result is on the {side:?} side, expected {:?}", scenario.expect.side));
+        return Err(format!(
+            "result is on the {side:?} side, expected {:?}",
+            scenario.expect.side
+        ));
     }
     for provider in Provider::iter() {
         let Some(expected) = scenario.expect.families.get(&provider) else {
-            return Err(format!("the scenario names no expected family for {provider}"));
+            return Err(format!(
+                "the scenario names no expected family for {provider}"
+            ));
         };
         let ok = if expected == "none" {
-            rec.result.no_equivalent.iter().any(|n| n.provider == provider)
+            rec.result
+                .no_equivalent
+                .iter()
+                .any(|n| n.provider == provider)
         } else {
-            rec.result.families.iter().any(|f| f.id == *expected && f.provider == provider)
+            rec.result
+                .families
+                .iter()
+                .any(|f| f.id == *expected && f.provider == provider)
         };
         if !ok {
-            let got: Vec<&str> = rec.result.families.iter().filter(|f| f.provider == provider).map(|f| f.id.as_str()).collect();
-            return Err(format!("{provider}: expected `{expected}`, result has {got:?}"));
+            let got: Vec<&str> = rec
+                .result
+                .families
+                .iter()
+                .filter(|f| f.provider == provider)
+                .map(|f| f.id.as_str())
+                .collect();
+            return Err(format!(
+                "{provider}: expected `{expected}`, result has {got:?}"
+            ));
         }
     }
     Ok(())
@@ -97,8 +153,22 @@ fn every_scenario_reaches_its_expected_result() {
     paths.sort();
     let failures: Vec<String> = paths
         .iter()
-        .filter_map(|p| run(p, &assets).err().map(|e| format!("{}: {e}", p.display())))
+        .filter_map(|p| {
+            run(p, &assets)
+                .err()
+                .map(|e| format!("{}: {e}", p.display()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n{}", failures.len(), paths.len(), failures.join("\n"));
-    assert!(paths.len() >= 30, "at least 30 scenarios, found {}", paths.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        paths.len(),
+        failures.join("\n")
+    );
+    assert!(
+        paths.len() >= 30,
+        "at least 30 scenarios, found {}",
+        paths.len()
+    );
 }

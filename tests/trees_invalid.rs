@@ -26,7 +26,9 @@ fn assert_reports(rel: &str, expected: &[&str]) {
 fn yaml_syntax() {
     assert_reports(
         "invalid/syntax.yaml",
-        &["fixtures/invalid/syntax.yaml:9:10: error: while parsing a flow mapping, did not find expected ',' or '}'"],
+        &[
+            "fixtures/invalid/syntax.yaml:9:10: error: while parsing a flow mapping, did not find expected ',' or '}'",
+        ],
     );
 }
 
@@ -34,7 +36,9 @@ fn yaml_syntax() {
 fn unknown_field() {
     assert_reports(
         "invalid/unknown-field.yaml",
-        &["fixtures/invalid/unknown-field.yaml:10:7: error: unknown field `choises`, expected one of ask, why, terms, choices"],
+        &[
+            "fixtures/invalid/unknown-field.yaml:10:7: error: unknown field `choises`, expected one of ask, why, terms, choices",
+        ],
     );
 }
 
@@ -58,7 +62,9 @@ fn wrong_type() {
 fn duplicate_node_id() {
     assert_reports(
         "invalid/duplicate-node.yaml",
-        &["fixtures/invalid/duplicate-node.yaml:8:3: error: duplicate key `q`: each id may appear once"],
+        &[
+            "fixtures/invalid/duplicate-node.yaml:8:3: error: duplicate key `q`: each id may appear once",
+        ],
     );
 }
 
@@ -66,7 +72,9 @@ fn duplicate_node_id() {
 fn duplicate_choice_id() {
     assert_reports(
         "invalid/duplicate-choice.yaml",
-        &["fixtures/invalid/duplicate-choice.yaml:12:16: error: duplicate choice id `a` in question `q`"],
+        &[
+            "fixtures/invalid/duplicate-choice.yaml:12:16: error: duplicate choice id `a` in question `q`",
+        ],
     );
 }
 
@@ -74,7 +82,9 @@ fn duplicate_choice_id() {
 fn next_to_missing_node() {
     assert_reports(
         "invalid/missing-next.yaml",
-        &["fixtures/invalid/missing-next.yaml:12:35: error: `next` of `q` leads to `nowhere`, which no node defines"],
+        &[
+            "fixtures/invalid/missing-next.yaml:12:35: error: `next` of `q` leads to `nowhere`, which no node defines",
+        ],
     );
 }
 
@@ -93,7 +103,9 @@ fn start_missing_and_bad_id() {
 fn unreachable_node() {
     assert_reports(
         "invalid/unreachable.yaml",
-        &["fixtures/invalid/unreachable.yaml:14:3: error: node `orphan` is unreachable from `start`"],
+        &[
+            "fixtures/invalid/unreachable.yaml:14:3: error: node `orphan` is unreachable from `start`",
+        ],
     );
 }
 
@@ -109,7 +121,9 @@ fn cycle() {
 fn path_without_result() {
     assert_reports(
         "invalid/no-otherwise.yaml",
-        &["fixtures/invalid/no-otherwise.yaml:15:3: error: a path can end without a result: when no condition of branch `b` holds, it has nowhere to go"],
+        &[
+            "fixtures/invalid/no-otherwise.yaml:15:3: error: a path can end without a result: when no condition of branch `b` holds, it has nowhere to go",
+        ],
     );
 }
 
@@ -186,11 +200,15 @@ fn schema_stops_alias_bombs_and_deep_nesting_at_once() {
     // instead of expanding; the loader limits (tree::load tests) cover schema-free parsing.
     assert_reports(
         "invalid/billion-laughs.yaml",
-        &["fixtures/invalid/billion-laughs.yaml:1:1: error: unknown field `a`, expected one of id, version, title, description, start, nodes"],
+        &[
+            "fixtures/invalid/billion-laughs.yaml:1:1: error: unknown field `a`, expected one of id, version, title, description, start, nodes",
+        ],
     );
     assert_reports(
         "invalid/too-deep.yaml",
-        &["fixtures/invalid/too-deep.yaml:8:7: error: invalid type: sequence, expected a string or a map {en: ..., zh: ...}"],
+        &[
+            "fixtures/invalid/too-deep.yaml:8:7: error: invalid type: sequence, expected a string or a map {en: ..., zh: ...}",
+        ],
     );
 }
 

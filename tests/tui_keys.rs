@@ -44,14 +44,22 @@ fn back_preselects_the_earlier_answer_and_a_change_takes_effect() {
     assert_eq!(current(&a), "big");
     press(&mut a, &["h"]);
     assert_eq!(current(&a), "params");
-    assert_eq!(a.walk().unwrap().input, "7", "the earlier number is back in the field");
+    assert_eq!(
+        a.walk().unwrap().input,
+        "7",
+        "the earlier number is back in the field"
+    );
     press(&mut a, &["Bksp", "3", "Enter"]);
     assert_eq!(current(&a), "small");
     press(&mut a, &["Left", "Bksp", "Bksp"]);
     assert_eq!(current(&a), "workload");
     assert_eq!(a.walk().unwrap().selected, 1, "`model` is preselected");
     press(&mut a, &["Bksp"]);
-    assert_eq!(current(&a), "start:0", "back from the first question returns to the start");
+    assert_eq!(
+        current(&a),
+        "start:0",
+        "back from the first question returns to the start"
+    );
 }
 
 #[test]
@@ -66,7 +74,11 @@ fn an_invalid_number_is_explained_and_nothing_is_lost() {
     );
     assert_eq!(current(&a), "params");
     press(&mut a, &[".", ".", "5", "Enter"]);
-    assert_eq!(current(&a), "small", "0.5 is accepted; the second '.' was refused");
+    assert_eq!(
+        current(&a),
+        "small",
+        "0.5 is accepted; the second '.' was refused"
+    );
 }
 
 #[test]
@@ -98,7 +110,10 @@ fn quit_is_immediate_from_anywhere() {
     assert_eq!(press(&mut a, &["q"]), vec![Effect::Quit]);
     let mut a = app(Lang::En, 80, 24, true);
     press(&mut a, &["g", "/"]);
-    assert!(press(&mut a, &["q"]).is_empty(), "q is typed into the search field");
+    assert!(
+        press(&mut a, &["q"]).is_empty(),
+        "q is typed into the search field"
+    );
     assert_eq!(press(&mut a, &["Ctrl-c"]), vec![Effect::Quit]);
 }
 
@@ -106,15 +121,25 @@ fn quit_is_immediate_from_anywhere() {
 fn glossary_search_finds_a_term_and_opens_it() {
     let mut a = app(Lang::En, 80, 24, true);
     press(&mut a, &["g"]);
-    let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else { panic!("glossary open") };
-    assert_eq!(g.focus, vec!["cuda".to_string()], "the question's terms come first");
+    let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else {
+        panic!("glossary open")
+    };
+    assert_eq!(
+        g.focus,
+        vec!["cuda".to_string()],
+        "the question's terms come first"
+    );
     press(&mut a, &["/", "m", "e", "m", "Enter"]);
-    let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else { panic!("glossary open") };
+    let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else {
+        panic!("glossary open")
+    };
     let entries = a.glossary_entries(g);
     assert_eq!(entries.len(), 1);
     assert_eq!(a.assets.glossary.terms[entries[0]].id.value, "vram");
     press(&mut a, &["Enter"]);
-    let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else { panic!("glossary open") };
+    let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else {
+        panic!("glossary open")
+    };
     assert!(g.detail);
     press(&mut a, &["Esc", "Esc"]);
     assert!(a.overlay.is_none());
@@ -144,11 +169,19 @@ fn export_writes_a_report_and_answers_that_replay_to_the_same_result() {
     assert_eq!(current(&a), "big");
     press(&mut a, &["e"]);
     press(&mut a, &["Bksp"]);
-    let typed: Vec<String> = dir.path().display().to_string().chars().map(String::from).collect();
+    let typed: Vec<String> = dir
+        .path()
+        .display()
+        .to_string()
+        .chars()
+        .map(String::from)
+        .collect();
     let typed: Vec<&str> = typed.iter().map(String::as_str).collect();
     press(&mut a, &typed);
     let effects = press(&mut a, &["Enter"]);
-    let [Effect::Export { dir: out, files }] = effects.as_slice() else { panic!("one export, got {effects:?}") };
+    let [Effect::Export { dir: out, files }] = effects.as_slice() else {
+        panic!("one export, got {effects:?}")
+    };
     assert_eq!(out, dir.path());
     let written = gpuwise::tui::write_export(out, files);
     update(&mut a, Event::Exported(written.clone()));
@@ -163,7 +196,11 @@ fn export_writes_a_report_and_answers_that_replay_to_the_same_result() {
     let answers = gpuwise::cli::read_answers_file(&written[1]).unwrap();
     let tree = a.walk().unwrap().walk.tree().clone();
     let mut replay = Walk::new(tree).unwrap();
-    let values = answers.answers.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
+    let values = answers
+        .answers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_text()))
+        .collect();
     replay.replay(&values).unwrap();
     assert_eq!(replay.current_id(), "big");
     assert_eq!(replay.vars(), a.walk().unwrap().walk.vars());
@@ -174,10 +211,15 @@ fn an_export_error_is_shown_not_raised() {
     let mut a = app(Lang::En, 80, 24, true);
     press(&mut a, &["2", "Enter", "e"]);
     let effects = press(&mut a, &["Bksp", "/", "n", "o", "Enter"]);
-    let [Effect::Export { dir, files }] = effects.as_slice() else { panic!("export") };
+    let [Effect::Export { dir, files }] = effects.as_slice() else {
+        panic!("export")
+    };
     let result = gpuwise::tui::write_export(dir, files);
     assert!(result.is_err());
     update(&mut a, Event::Exported(result));
     let status = format!("{:?}", a.status);
-    assert!(status.contains("Export failed: /no/gpuwise-sizing-report.md"), "{status}");
+    assert!(
+        status.contains("Export failed: /no/gpuwise-sizing-report.md"),
+        "{status}"
+    );
 }

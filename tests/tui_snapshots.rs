@@ -64,6 +64,9 @@ fn ascii_mode_draws_only_ascii() {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal.draw(|frame| view(&a2, frame)).unwrap();
         let text = terminal.backend().to_string();
-        assert!(text.is_ascii(), "non-ASCII in --ascii mode after {keys:?}:\n{text}");
+        assert!(
+            text.is_ascii(),
+            "non-ASCII in --ascii mode after {keys:?}:\n{text}"
+        );
     }
 }

@@ -53,8 +53,11 @@ pub fn is_valid_id(id: &str) -> bool {
 fn check_id(id: &At<String>, seen: &mut HashSet<String>, what: &str, out: &mut Vec<Diagnostic>) {
     if !is_valid_id(&id.value) {
         out.push(
-            Diagnostic::error(id.span, format!("{what} id `{}` is not kebab-case", id.value))
-                .with_hint("use lowercase letters, digits and '-'"),
+            Diagnostic::error(
+                id.span,
+                format!("{what} id `{}` is not kebab-case", id.value),
+            )
+            .with_hint("use lowercase letters, digits and '-'"),
         );
     }
     if !seen.insert(id.value.clone()) {
@@ -108,7 +111,10 @@ fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
         if gpu.memory_gb <= 0.0 || gpu.memory_bandwidth_gbs.is_some_and(|b| b <= 0.0) {
             out.push(Diagnostic::error(
                 gpu.id.span,
-                format!("GPU `{}` needs a positive memory and bandwidth", gpu.id.value),
+                format!(
+                    "GPU `{}` needs a positive memory and bandwidth",
+                    gpu.id.value
+                ),
             ));
         }
         if let Some(notes) = &gpu.notes {
@@ -132,7 +138,10 @@ fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
                 if catalog.gpu(&gpu.value).is_none() {
                     out.push(Diagnostic::error(
                         gpu.span,
-                        format!("unknown GPU `{}`: no entry in `gpus` has this id", gpu.value),
+                        format!(
+                            "unknown GPU `{}`: no entry in `gpus` has this id",
+                            gpu.value
+                        ),
                     ));
                 }
                 if family.gpu_count.is_empty() || family.gpu_count.iter().any(|c| *c <= 0.0) {
@@ -187,9 +196,7 @@ fn check_patterns(assets: &Assets, out: &mut Vec<Diagnostic>) {
                     let at = Span::new(pattern.diagram.span.line + 1 + n as u32, 1);
                     out.push(Diagnostic::error(
                         at,
-                        format!(
-                            "diagram line is {width} columns wide, over {DIAGRAM_MAX_WIDTH}"
-                        ),
+                        format!("diagram line is {width} columns wide, over {DIAGRAM_MAX_WIDTH}"),
                     ));
                 }
             }

@@ -53,7 +53,7 @@ pub fn validate_tree(tree: &Tree, assets: &Assets, max_nodes: usize) -> Vec<Diag
     if let Some(order) = v.check_cycles(&reachable) {
         v.check_variables(&order);
     }
-    v.out.sort_by(|a, b| a.span.cmp(&b.span));
+    v.out.sort_by_key(|d| d.span);
     v.out
 }
 
@@ -88,7 +88,10 @@ impl Validator<'_> {
             self.out.push(
                 Diagnostic::error(
                     tree.start.span,
-                    format!("`start` names `{}`, which no node defines", tree.start.value),
+                    format!(
+                        "`start` names `{}`, which no node defines",
+                        tree.start.value
+                    ),
                 )
                 .with_hint("`start` must be the id of a node under `nodes`"),
             );
@@ -123,10 +126,7 @@ impl Validator<'_> {
     fn check_terms(&mut self, terms: &[At<String>]) {
         for term in terms {
             if self.assets.term(&term.value).is_none() {
-                self.error(
-                    term.span,
-                    format!("unknown glossary term `{}`", term.value),
-                );
+                self.error(term.span, format!("unknown glossary term `{}`", term.value));
             }
         }
     }
@@ -203,7 +203,10 @@ impl Validator<'_> {
                 } else if n.min.value > n.max.value {
                     self.error(
                         n.min.span,
-                        format!("`min` ({}) is greater than `max` ({})", n.min.value, n.max.value),
+                        format!(
+                            "`min` ({}) is greater than `max` ({})",
+                            n.min.value, n.max.value
+                        ),
                     );
                 }
                 if let Some(default) = &n.default

@@ -150,7 +150,9 @@ impl App {
             query.is_empty()
                 || t.id.value.contains(&query)
                 || t.term.variants().any(|v| v.to_lowercase().contains(&query))
-                || t.short.variants().any(|v| v.to_lowercase().contains(&query))
+                || t.short
+                    .variants()
+                    .any(|v| v.to_lowercase().contains(&query))
         };
         let mut order: Vec<usize> = view
             .focus
@@ -204,13 +206,31 @@ fn prepare(view: &mut WalkView, assets: &Assets, lang: Lang, previous: Option<An
 /// What a rejected number means, in the reader's language.
 fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
     let range = |min: f64, max: f64| match lang {
-        Lang::En => format!("enter a number from {} to {} {unit}", format_number(min), format_number(max)),
-        Lang::Zh => format!("请输入 {} 到 {} 之间的数({unit})", format_number(min), format_number(max)),
+        Lang::En => format!(
+            "enter a number from {} to {} {unit}",
+            format_number(min),
+            format_number(max)
+        ),
+        Lang::Zh => format!(
+            "请输入 {} 到 {} 之间的数({unit})",
+            format_number(min),
+            format_number(max)
+        ),
     };
     match err {
-        EngineError::OutOfRange { value, min, max, .. } => match lang {
-            Lang::En => format!("{} is out of range: {}", format_number_exact(*value), range(*min, *max)),
-            Lang::Zh => format!("{} 超出范围:{}", format_number_exact(*value), range(*min, *max)),
+        EngineError::OutOfRange {
+            value, min, max, ..
+        } => match lang {
+            Lang::En => format!(
+                "{} is out of range: {}",
+                format_number_exact(*value),
+                range(*min, *max)
+            ),
+            Lang::Zh => format!(
+                "{} 超出范围:{}",
+                format_number_exact(*value),
+                range(*min, *max)
+            ),
         },
         EngineError::NotANumber { min, max, .. } => match lang {
             Lang::En => format!("not a number: {}", range(*min, *max)),
@@ -416,12 +436,10 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                         Err(e) => app.status = Some(Status::Error(e.to_string())),
                     }
                 }
-                (Action::Choose, Node::Number(n)) => {
-                    match view.walk.answer_text(&view.input) {
-                        Ok(()) => prepare(view, &assets, lang, None),
-                        Err(e) => view.input_error = Some(input_error(&e, n.unit.get(lang), lang)),
-                    }
-                }
+                (Action::Choose, Node::Number(n)) => match view.walk.answer_text(&view.input) {
+                    Ok(()) => prepare(view, &assets, lang, None),
+                    Err(e) => view.input_error = Some(input_error(&e, n.unit.get(lang), lang)),
+                },
                 (Action::Back, Node::Number(_)) if !view.input.is_empty() => {
                     view.input.pop();
                     view.input_error = None;
@@ -491,7 +509,11 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
     match overlay {
         Overlay::Help { scroll } => match action_for(key) {
             Some(Action::Quit) => return vec![Effect::Quit],
-            Some(Action::Up) => app.overlay = Some(Overlay::Help { scroll: scroll.saturating_sub(1) }),
+            Some(Action::Up) => {
+                app.overlay = Some(Overlay::Help {
+                    scroll: scroll.saturating_sub(1),
+                })
+            }
             Some(Action::Down) => app.overlay = Some(Overlay::Help { scroll: scroll + 1 }),
             _ => {} // any other key closes help
         },
@@ -505,10 +527,20 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
                 };
                 let tree = &view.walk.tree().id.value;
                 let files = vec![
-                    (format!("gpuwise-{tree}-report.md"), crate::format::to_markdown(result)),
-                    (format!("gpuwise-{tree}-answers.yaml"), answers_yaml(&view.walk)),
+                    (
+                        format!("gpuwise-{tree}-report.md"),
+                        crate::format::to_markdown(result),
+                    ),
+                    (
+                        format!("gpuwise-{tree}-answers.yaml"),
+                        answers_yaml(&view.walk),
+                    ),
                 ];
-                let dir = if path.trim().is_empty() { ".".into() } else { path.trim().to_string() };
+                let dir = if path.trim().is_empty() {
+                    ".".into()
+                } else {
+                    path.trim().to_string()
+                };
                 return vec![Effect::Export {
                     dir: PathBuf::from(dir),
                     files,
@@ -552,7 +584,9 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
                 }
                 Some(Action::Down) if view.detail => view.detail_scroll += 1,
                 Some(Action::Up) => view.selected = view.selected.saturating_sub(1),
-                Some(Action::Down) => view.selected = (view.selected + 1).min(count.saturating_sub(1)),
+                Some(Action::Down) => {
+                    view.selected = (view.selected + 1).min(count.saturating_sub(1))
+                }
                 Some(Action::Choose) => {
                     view.detail = !view.detail;
                     view.detail_scroll = 0;

@@ -51,7 +51,15 @@ fn titles(lang: Lang) -> [&'static str; 9] {
             "How you got here",
         ],
         Lang::Zh => [
-            "结论", "实例规格族", "显存", "架构", "理由", "避坑", "成本", "下一步", "决策路径",
+            "结论",
+            "实例规格族",
+            "显存",
+            "架构",
+            "理由",
+            "避坑",
+            "成本",
+            "下一步",
+            "决策路径",
         ],
     }
 }
@@ -85,13 +93,18 @@ impl Builder<'_> {
     /// A bulleted item whose wrapped lines hang under the first.
     fn item(&mut self, bullet: &str, text: &str, style: Style) {
         let indent = bullet.width();
-        for (i, line) in wrap(text, self.width.saturating_sub(indent)).into_iter().enumerate() {
+        for (i, line) in wrap(text, self.width.saturating_sub(indent))
+            .into_iter()
+            .enumerate()
+        {
             let lead = if i == 0 {
                 bullet.to_string()
             } else {
                 " ".repeat(indent)
             };
-            self.doc.lines.push(Line::styled(format!("{lead}{line}"), style));
+            self.doc
+                .lines
+                .push(Line::styled(format!("{lead}{line}"), style));
         }
     }
 
@@ -127,7 +140,10 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
     if let Some(m) = &res.memory_need {
         b.section(t[2]);
         let need = match lang {
-            Lang::En => format!("Needed: {} GB per model replica, split across GPUs:", format_number(m.gb)),
+            Lang::En => format!(
+                "Needed: {} GB per model replica, split across GPUs:",
+                format_number(m.gb)
+            ),
             Lang::Zh => format!("需要:每个模型副本 {} GB,按 GPU 拆分:", format_number(m.gb)),
         };
         b.para(&need, plain);
@@ -168,7 +184,11 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
 
     b.section(t[4]);
     b.para(&res.rationale, plain);
-    for (title, items) in [(t[5], &res.pitfalls), (t[6], &res.cost), (t[7], &res.next_steps)] {
+    for (title, items) in [
+        (t[5], &res.pitfalls),
+        (t[6], &res.cost),
+        (t[7], &res.next_steps),
+    ] {
         if items.is_empty() {
             continue;
         }
@@ -180,7 +200,16 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
 
     b.section(t[8]);
     for (n, step) in r.path.iter().enumerate() {
-        b.item(&format!("{}. ", n + 1), &format!("{} {} {}", step.question, theme.sym("→", "->"), step.answer_label), theme.question());
+        b.item(
+            &format!("{}. ", n + 1),
+            &format!(
+                "{} {} {}",
+                step.question,
+                theme.sym("→", "->"),
+                step.answer_label
+            ),
+            theme.question(),
+        );
         b.item("   ", &step.why, theme.dim());
         for c in &step.consequences {
             b.item("   = ", c, theme.ok());
@@ -196,7 +225,13 @@ fn families(b: &mut Builder, r: &Recommendation) {
     let rows: Vec<[String; 6]> = res.families.iter().map(|f| family_cells(f, lang)).collect();
     // Wide screens get a table; narrow ones one block per family.
     let widths: Vec<usize> = (0..6)
-        .map(|i| rows.iter().map(|r| r[i].width()).chain([head[i].width()]).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].width())
+                .chain([head[i].width()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let table_width: usize = widths[..5].iter().sum::<usize>() + 2 * 5 + 12;
     if table_width <= b.width {
@@ -221,9 +256,17 @@ fn families(b: &mut Builder, r: &Recommendation) {
         }
     } else {
         for row in &rows {
-            b.item(b.theme.bullet(), &format!("{}: {}", row[0], row[1]), b.theme.question());
+            b.item(
+                b.theme.bullet(),
+                &format!("{}: {}", row[0], row[1]),
+                b.theme.question(),
+            );
             let (times, dot) = (b.theme.sym("×", "x"), b.theme.dot());
-            b.item("  ", &format!("{} {times}{}{dot}{}", row[2], row[3], row[4]), Style::new());
+            b.item(
+                "  ",
+                &format!("{} {times}{}{dot}{}", row[2], row[3], row[4]),
+                Style::new(),
+            );
             if row[5] != "-" {
                 b.item("  ", &row[5], b.theme.dim());
             }
@@ -260,8 +303,14 @@ mod tests {
 
     #[test]
     fn english_wraps_between_words_and_chinese_within_width() {
-        assert_eq!(wrap("needs eighty gigabytes of memory", 12), vec!["needs eighty", "gigabytes of", "memory"]);
-        for line in wrap("大模型需要大显存,毫秒级响应需要能动态批处理的推理服务。", 10) {
+        assert_eq!(
+            wrap("needs eighty gigabytes of memory", 12),
+            vec!["needs eighty", "gigabytes of", "memory"]
+        );
+        for line in wrap(
+            "大模型需要大显存,毫秒级响应需要能动态批处理的推理服务。",
+            10,
+        ) {
             assert!(line.width() <= 10, "{line}");
         }
     }

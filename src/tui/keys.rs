@@ -91,7 +91,10 @@ pub enum Action {
     Restart,
     #[strum(message = "Switch language", detailed_message = "切换语言")]
     Language,
-    #[strum(message = "Export report and answers", detailed_message = "导出报告和答案")]
+    #[strum(
+        message = "Export report and answers",
+        detailed_message = "导出报告和答案"
+    )]
     Export,
     #[strum(message = "Help", detailed_message = "帮助")]
     Help,

@@ -40,7 +40,10 @@ pub fn key_from_crossterm(key: KeyEvent) -> Option<Key> {
 }
 
 /// Writes the export files; the one piece of file I/O the wizard does.
-pub fn write_export(dir: &std::path::Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, String> {
+pub fn write_export(
+    dir: &std::path::Path,
+    files: &[(String, String)],
+) -> Result<Vec<PathBuf>, String> {
     let mut written = Vec::new();
     for (name, content) in files {
         let path = dir.join(name);
@@ -50,13 +53,29 @@ pub fn write_export(dir: &std::path::Path, files: &[(String, String)]) -> Result
     Ok(written)
 }
 
+/// Raw mode off, alternate screen left, cursor shown.
+fn restore_terminal() {
+    ratatui::restore();
+    let _ = ratatui::crossterm::execute!(io::stdout(), ratatui::crossterm::cursor::Show);
+}
+
+/// ratatui's hook leaves the alternate screen before the panic message; this one also shows
+/// the cursor again (the yazi shape: restore first, then the previous hook prints).
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
 /// SIGTERM and SIGHUP (an SSH disconnect) restore the terminal and end quietly.
 fn install_signal_handlers() -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            ratatui::restore();
+            restore_terminal();
             std::process::exit(128 + signal);
         }
     });
@@ -68,6 +87,7 @@ fn install_signal_handlers() -> io::Result<()> {
 pub fn run(mut app: App) -> io::Result<()> {
     install_signal_handlers()?;
     let mut terminal = ratatui::try_init()?;
+    install_panic_hook();
     let result = (|| -> io::Result<()> {
         let size = terminal.size()?;
         app::update(&mut app, Event::Resize(size.width, size.height));
@@ -95,6 +115,6 @@ pub fn run(mut app: App) -> io::Result<()> {
             }
         }
     })();
-    ratatui::restore();
+    restore_terminal();
     result
 }

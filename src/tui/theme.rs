@@ -36,7 +36,11 @@ impl Theme {
     }
 
     pub fn border(&self) -> border::Set<'static> {
-        if self.ascii { ASCII_BORDER } else { border::ROUNDED }
+        if self.ascii {
+            ASCII_BORDER
+        } else {
+            border::ROUNDED
+        }
     }
 
     pub fn border_style(&self) -> Style {

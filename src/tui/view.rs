@@ -91,7 +91,14 @@ fn start(app: &App, frame: &mut Frame, header: Rect, body: Rect, selected: usize
     let lang = app.lang;
     frame.render_widget(
         Line::styled(
-            truncate(t(lang, "gpuwise: GPU or CPU, which instance, what architecture", "gpuwise:GPU 还是 CPU、选哪种实例、用什么架构"), usize::from(header.width)),
+            truncate(
+                t(
+                    lang,
+                    "gpuwise: GPU or CPU, which instance, what architecture",
+                    "gpuwise:GPU 还是 CPU、选哪种实例、用什么架构",
+                ),
+                usize::from(header.width),
+            ),
             app.theme.title(),
         ),
         header,
@@ -191,7 +198,10 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     frame.render_widget(block, body);
     let question = paragraph_lines(ask.get(lang), inner.width, app.theme.question());
     let why_lines = if app.show_why {
-        let mut l = vec![Line::styled(t(lang, "Why this is asked", "为什么问这个"), app.theme.heading())];
+        let mut l = vec![Line::styled(
+            t(lang, "Why this is asked", "为什么问这个"),
+            app.theme.heading(),
+        )];
         l.extend(paragraph_lines(why.get(lang), inner.width, app.theme.dim()));
         l
     } else {
@@ -202,14 +212,28 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     } else {
         let names: Vec<String> = terms
             .iter()
-            .filter_map(|id| app.assets.term(&id.value).map(|t| t.term.get(lang).to_string()))
+            .filter_map(|id| {
+                app.assets
+                    .term(&id.value)
+                    .map(|t| t.term.get(lang).to_string())
+            })
             .collect();
-        let text = format!("{} ({}): {}", t(lang, "Terms", "术语"), keys_of(Action::Glossary, app.theme.ascii).join(" "), names.join(", "));
-        Some(Line::styled(truncate(&text, usize::from(inner.width)), app.theme.dim()))
+        let text = format!(
+            "{} ({}): {}",
+            t(lang, "Terms", "术语"),
+            keys_of(Action::Glossary, app.theme.ascii).join(" "),
+            names.join(", ")
+        );
+        Some(Line::styled(
+            truncate(&text, usize::from(inner.width)),
+            app.theme.dim(),
+        ))
     };
     // The question keeps at least its first line, choices at least three rows; `why` takes
     // what is left, up to half.
-    let q_height = (question.len() as u16).min(inner.height.saturating_sub(4)).max(1);
+    let q_height = (question.len() as u16)
+        .min(inner.height.saturating_sub(4))
+        .max(1);
     let terms_height = u16::from(term_line.is_some());
     let rest = inner.height.saturating_sub(q_height + 1 + terms_height);
     let why_height = (why_lines.len() as u16).min(rest / 2);
@@ -230,12 +254,22 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let number = if i < 9 { format!("{}. ", i + 1) } else { "   ".into() };
-                    let mut lines = vec![Line::from(truncate(&format!("{number}{}", c.value.label.get(lang)), width))];
+                    let number = if i < 9 {
+                        format!("{}. ", i + 1)
+                    } else {
+                        "   ".into()
+                    };
+                    let mut lines = vec![Line::from(truncate(
+                        &format!("{number}{}", c.value.label.get(lang)),
+                        width,
+                    ))];
                     if let Some(hint) = &c.value.hint
                         && choices_area.height as usize >= q.choices.len() * 2
                     {
-                        lines.push(Line::styled(truncate(&format!("   {}", hint.get(lang)), width), app.theme.dim()));
+                        lines.push(Line::styled(
+                            truncate(&format!("   {}", hint.get(lang)), width),
+                            app.theme.dim(),
+                        ));
                     }
                     ListItem::new(Text::from(lines))
                 })
@@ -265,10 +299,17 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
                     Span::styled(format!("{}{cursor}", view.input), app.theme.question()),
                     Span::raw(format!(" {}", n.unit.get(lang))),
                 ]),
-                Line::styled(truncate(&range, usize::from(choices_area.width)), app.theme.dim()),
+                Line::styled(
+                    truncate(&range, usize::from(choices_area.width)),
+                    app.theme.dim(),
+                ),
             ];
             if let Some(error) = &view.input_error {
-                lines.extend(paragraph_lines(error, choices_area.width, app.theme.error()));
+                lines.extend(paragraph_lines(
+                    error,
+                    choices_area.width,
+                    app.theme.error(),
+                ));
             }
             frame.render_widget(Paragraph::new(lines), choices_area);
         }
@@ -284,7 +325,11 @@ fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     let lang = app.lang;
     let Some(rec) = &view.result else {
         frame.render_widget(
-            Paragraph::new(t(lang, "This result refers to assets that are missing.", "该结果引用的资源缺失。")),
+            Paragraph::new(t(
+                lang,
+                "This result refers to assets that are missing.",
+                "该结果引用的资源缺失。",
+            )),
             body,
         );
         return;
@@ -303,8 +348,11 @@ fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
         "{}/{} {} ({}%)",
         current + 1,
         doc.sections.len(),
-        doc.sections.get(current).map(|s| s.title.as_str()).unwrap_or(""),
-        if max == 0 { 100 } else { scroll * 100 / max }
+        doc.sections
+            .get(current)
+            .map(|s| s.title.as_str())
+            .unwrap_or(""),
+        (scroll * 100).checked_div(max).unwrap_or(100)
     );
     let title = truncate(&title, usize::from(body.width.saturating_sub(6)));
     let block = bordered(app, &title);
@@ -321,14 +369,25 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
             Status::Info(s) => (s, app.theme.ok()),
             Status::Error(s) => (s, app.theme.error()),
         };
-        frame.render_widget(Line::styled(truncate(text, usize::from(area.width)), style), area);
+        frame.render_widget(
+            Line::styled(truncate(text, usize::from(area.width)), style),
+            area,
+        );
         return;
     }
     let actions: &[Action] = match (&app.overlay, &app.screen) {
-        (Some(Overlay::Glossary(_)), _) => &[Action::Choose, Action::Search, Action::Close, Action::Quit],
+        (Some(Overlay::Glossary(_)), _) => {
+            &[Action::Choose, Action::Search, Action::Close, Action::Quit]
+        }
         (Some(Overlay::Export { .. }), _) => &[Action::Close],
         (Some(Overlay::Help { .. }), _) => &[Action::Close, Action::Quit],
-        (None, Screen::Start { .. }) => &[Action::Choose, Action::Glossary, Action::Language, Action::Help, Action::Quit],
+        (None, Screen::Start { .. }) => &[
+            Action::Choose,
+            Action::Glossary,
+            Action::Language,
+            Action::Help,
+            Action::Quit,
+        ],
         (None, Screen::Walk(v)) if v.walk.is_finished() => &[
             Action::NextSection,
             Action::Export,
@@ -375,7 +434,12 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h)
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
 }
 
 fn help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
@@ -386,10 +450,22 @@ fn help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let rows = help_rows(lang, app.theme.ascii);
-    let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0).min(usize::from(inner.width / 2));
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(0)
+        .min(usize::from(inner.width / 2));
     let mut lines: Vec<Line> = Vec::new();
     lines.push(Line::styled(
-        truncate(t(lang, "1-9 pick a choice or jump to a result section", "1-9 直接选择,或跳到结果的某一节"), usize::from(inner.width)),
+        truncate(
+            t(
+                lang,
+                "1-9 pick a choice or jump to a result section",
+                "1-9 直接选择,或跳到结果的某一节",
+            ),
+            usize::from(inner.width),
+        ),
         app.theme.dim(),
     ));
     for (keys, what) in rows {
@@ -413,7 +489,12 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
     let title = if view.query.is_empty() && !view.searching {
         t(lang, "Glossary", "术语表").to_string()
     } else {
-        format!("{} /{}{}", t(lang, "Glossary", "术语表"), view.query, if view.searching { "_" } else { "" })
+        format!(
+            "{} /{}{}",
+            t(lang, "Glossary", "术语表"),
+            view.query,
+            if view.searching { "_" } else { "" }
+        )
     };
     let block = bordered(app, &title);
     let inner = block.inner(rect);
@@ -421,26 +502,51 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
     let entries = app.glossary_entries(view);
     let terms = &app.assets.glossary.terms;
     let Some(&current) = entries.get(view.selected.min(entries.len().saturating_sub(1))) else {
-        frame.render_widget(Paragraph::new(t(lang, "No term matches.", "没有匹配的术语。")), inner);
+        frame.render_widget(
+            Paragraph::new(t(lang, "No term matches.", "没有匹配的术语。")),
+            inner,
+        );
         return;
     };
     if view.detail {
         let term = &terms[current];
-        let mut lines = vec![Line::styled(term.term.get(lang).to_string(), app.theme.heading())];
-        lines.extend(paragraph_lines(term.short.get(lang), inner.width, app.theme.question()));
+        let mut lines = vec![Line::styled(
+            term.term.get(lang).to_string(),
+            app.theme.heading(),
+        )];
+        lines.extend(paragraph_lines(
+            term.short.get(lang),
+            inner.width,
+            app.theme.question(),
+        ));
         lines.push(Line::default());
-        lines.extend(paragraph_lines(term.explain.get(lang), inner.width, Style::new()));
+        lines.extend(paragraph_lines(
+            term.explain.get(lang),
+            inner.width,
+            Style::new(),
+        ));
         if !term.see.is_empty() {
             let see: Vec<String> = term
                 .see
                 .iter()
-                .filter_map(|s| app.assets.term(&s.value).map(|t| t.term.get(lang).to_string()))
+                .filter_map(|s| {
+                    app.assets
+                        .term(&s.value)
+                        .map(|t| t.term.get(lang).to_string())
+                })
                 .collect();
             lines.push(Line::default());
-            lines.extend(paragraph_lines(&format!("{}: {}", t(lang, "See also", "另见"), see.join(", ")), inner.width, app.theme.dim()));
+            lines.extend(paragraph_lines(
+                &format!("{}: {}", t(lang, "See also", "另见"), see.join(", ")),
+                inner.width,
+                app.theme.dim(),
+            ));
         }
         let max = lines.len().saturating_sub(usize::from(inner.height));
-        let visible: Vec<Line> = lines.into_iter().skip(view.detail_scroll.min(max)).collect();
+        let visible: Vec<Line> = lines
+            .into_iter()
+            .skip(view.detail_scroll.min(max))
+            .collect();
         frame.render_widget(Paragraph::new(visible), inner);
         return;
     }
@@ -448,10 +554,20 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
         .iter()
         .map(|&i| {
             let term = &terms[i];
-            let marker = if view.focus.contains(&term.id.value) { "* " } else { "" };
+            let marker = if view.focus.contains(&term.id.value) {
+                "* "
+            } else {
+                ""
+            };
             ListItem::new(Line::from(vec![
-                Span::styled(format!("{marker}{}", term.term.get(lang)), app.theme.question()),
-                Span::styled(format!(" {} {}", app.theme.sym("—", "-"), term.short.get(lang)), app.theme.dim()),
+                Span::styled(
+                    format!("{marker}{}", term.term.get(lang)),
+                    app.theme.question(),
+                ),
+                Span::styled(
+                    format!(" {} {}", app.theme.sym("—", "-"), term.short.get(lang)),
+                    app.theme.dim(),
+                ),
             ]))
         })
         .collect();
@@ -473,7 +589,11 @@ fn export_prompt(app: &App, frame: &mut Frame, area: Rect, path: &str) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let mut lines = paragraph_lines(
-        t(lang, "Directory for the report (.md) and answers (.yaml); Enter writes, Esc cancels:", "报告(.md)和答案(.yaml)的目录;Enter 写入,Esc 取消:"),
+        t(
+            lang,
+            "Directory for the report (.md) and answers (.yaml); Enter writes, Esc cancels:",
+            "报告(.md)和答案(.yaml)的目录;Enter 写入,Esc 取消:",
+        ),
         inner.width,
         app.theme.dim(),
     );

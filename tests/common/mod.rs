@@ -6,10 +6,22 @@ use gpuwise::library::{Origin, TreeSource};
 use std::path::Path;
 
 pub const FIXTURE_ASSETS: AssetSources<'static> = AssetSources {
-    catalog: ("fixtures/assets/catalog.yaml", include_str!("../fixtures/assets/catalog.yaml")),
-    patterns: ("fixtures/assets/patterns.yaml", include_str!("../fixtures/assets/patterns.yaml")),
-    glossary: ("fixtures/assets/glossary.yaml", include_str!("../fixtures/assets/glossary.yaml")),
-    advice: ("fixtures/assets/advice.yaml", include_str!("../fixtures/assets/advice.yaml")),
+    catalog: (
+        "fixtures/assets/catalog.yaml",
+        include_str!("../fixtures/assets/catalog.yaml"),
+    ),
+    patterns: (
+        "fixtures/assets/patterns.yaml",
+        include_str!("../fixtures/assets/patterns.yaml"),
+    ),
+    glossary: (
+        "fixtures/assets/glossary.yaml",
+        include_str!("../fixtures/assets/glossary.yaml"),
+    ),
+    advice: (
+        "fixtures/assets/advice.yaml",
+        include_str!("../fixtures/assets/advice.yaml"),
+    ),
 };
 
 pub fn fixture_assets() -> Assets {
@@ -18,7 +30,9 @@ pub fn fixture_assets() -> Assets {
 
 /// A tree fixture under tests/fixtures, named as the report shows it.
 pub fn fixture(rel: &str) -> TreeSource {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
     TreeSource {
         name: format!("fixtures/{rel}"),
         text: std::fs::read_to_string(&path).expect("fixture exists"),
@@ -35,10 +49,17 @@ use std::sync::Arc;
 /// The wizard over the fixture tree and assets, at `width`x`height`.
 pub fn app(lang: Lang, width: u16, height: u16, skip_start: bool) -> App {
     let assets = Arc::new(fixture_assets());
-    let tree = gpuwise::library::load(&fixture("valid/sizing.yaml"), &assets).expect("fixture loads");
-    let second = gpuwise::library::load(&fixture("valid/sizing.yaml"), &assets).expect("fixture loads");
-    let trees = if skip_start { vec![tree] } else { vec![tree, second] };
-    let mut app = App::new(assets, trees, lang, Theme::new(false, false), skip_start).expect("app starts");
+    let tree =
+        gpuwise::library::load(&fixture("valid/sizing.yaml"), &assets).expect("fixture loads");
+    let second =
+        gpuwise::library::load(&fixture("valid/sizing.yaml"), &assets).expect("fixture loads");
+    let trees = if skip_start {
+        vec![tree]
+    } else {
+        vec![tree, second]
+    };
+    let mut app =
+        App::new(assets, trees, lang, Theme::new(false, false), skip_start).expect("app starts");
     update(&mut app, Event::Resize(width, height));
     app
 }

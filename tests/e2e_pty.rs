@@ -1,0 +1,190 @@
+//! The real binary in a pseudo-terminal, its screen parsed with vt100: what a person sees.
+//! Few tests, since they are slow; every wait has a generous deadline and no timing assertion.
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Session {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("a size above zero")
+}
+
+fn size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+impl Session {
+    fn start(args: &[&str], cols: u16, rows: u16) -> Session {
+        let pair = native_pty_system()
+            .openpty(size(cols, rows))
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gpuwise"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            master: pair.master,
+            writer,
+            child,
+            parser,
+            raw,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "`{text}` never appeared; the screen was:\n{}",
+            self.screen()
+        );
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
+        self.master.resize(size(cols, rows)).unwrap();
+    }
+
+    /// Waits for the process to end and returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader drain what the process wrote last.
+                std::thread::sleep(Duration::from_millis(100));
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "the process did not exit; the screen was:\n{}",
+            self.screen()
+        );
+    }
+
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("a pid").to_string();
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+const LEAVE_ALT_SCREEN: &str = "\x1b[?1049l";
+const SHOW_CURSOR: &str = "\x1b[?25h";
+
+#[test]
+fn first_question_then_a_full_walk_to_a_result_then_q_restores_the_terminal() {
+    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    s.wait_for("Does the core of the work do large matrix");
+    s.send("1");
+    s.wait_for("How large is the data or the model?");
+    s.send("1");
+    s.wait_for("Must it answer within milliseconds?");
+    s.send("\r");
+    s.wait_for("Large model, online");
+    assert!(s.screen().contains("p4de"), "{}", s.screen());
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let raw = s.raw();
+    let tail = &raw[raw.rfind("Large model").unwrap_or(0)..];
+    assert!(
+        tail.contains(LEAVE_ALT_SCREEN),
+        "the alternate screen was not left"
+    );
+    assert!(tail.contains(SHOW_CURSOR), "the cursor was not shown again");
+    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn resizing_redraws_at_the_new_size_and_below_the_minimum_asks_for_more() {
+    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    s.wait_for("Does the core of the work do large matrix");
+    s.resize(40, 12);
+    s.wait_for("Enter choose · Bksp back · w why");
+    let screen = s.screen();
+    assert!(screen.lines().all(|l| l.chars().count() <= 40), "{screen}");
+    s.resize(30, 10);
+    s.wait_for("Enlarge the terminal");
+    assert!(s.screen().contains("30x10"), "{}", s.screen());
+    s.resize(80, 24);
+    s.wait_for("Terms (g): CUDA, Tensor Core");
+    s.send("\x03");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn sighup_ends_quietly_without_panic_text() {
+    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    s.wait_for("Does the core of the work do large matrix");
+    s.signal("HUP");
+    let code = s.wait_exit();
+    assert_eq!(code, 128 + 1);
+    let raw = s.raw();
+    assert!(!raw.contains("panicked"), "{raw}");
+    assert!(raw.contains(LEAVE_ALT_SCREEN));
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = Session::start(&["--tree", "quick-check", "--lang", "zh"], 80, 24);
+    s.wait_for("核心计算是否涉及大规模矩阵运算");
+    s.signal("TERM");
+    assert_eq!(s.wait_exit(), 128 + 15);
+    let raw = s.raw();
+    assert!(raw.contains(LEAVE_ALT_SCREEN));
+    assert!(raw.contains(SHOW_CURSOR));
+}
