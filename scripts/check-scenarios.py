@@ -2,18 +2,23 @@
 """Walk every tests/scenarios/*.yaml through a gpuwise binary (authoring aid; cargo test runs
 the same checks in tests/scenarios.rs).
 
-usage: scripts/check-scenarios.py [BINARY] [SCENARIO...]
-The binary defaults to target/debug/gpuwise; trees and assets are read from the work tree."""
+usage: scripts/check-scenarios.py [--tree-file PATH] [BINARY] [SCENARIO...]
+The binary defaults to target/debug/gpuwise; trees and assets are read from the work tree;
+--tree-file walks every scenario through that file instead of trees/<tree>.yaml."""
 import json, subprocess, sys, pathlib
 import yaml  # pip install pyyaml
 
 root = pathlib.Path(__file__).resolve().parent.parent
-binary = sys.argv[1] if len(sys.argv) > 1 else str(root / "target/debug/gpuwise")
-files = [pathlib.Path(p) for p in sys.argv[2:]] or sorted((root / "tests/scenarios").glob("*.yaml"))
+argv = sys.argv[1:]
+tree_file = None
+if argv[:1] == ["--tree-file"]:
+    tree_file, argv = argv[1], argv[2:]
+binary = argv[0] if argv else str(root / "target/debug/gpuwise")
+files = [pathlib.Path(p) for p in argv[1:]] or sorted((root / "tests/scenarios").glob("*.yaml"))
 failed = 0
 for f in files:
     s = yaml.safe_load(f.read_text())
-    args = [binary, "recommend", "--tree", str(root / "trees" / f"{s['tree']}.yaml"),
+    args = [binary, "recommend", "--tree", tree_file or str(root / "trees" / f"{s['tree']}.yaml"),
             "--assets", str(root / "assets"), "--format", "json", "--lang", "en"]
     for k, v in s["answers"].items():
         args += ["--answer", f"{k}={v if not isinstance(v, bool) else str(v).lower()}"]

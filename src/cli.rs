@@ -615,7 +615,7 @@ fn catalog(
                 "families": families.iter().map(|f| serde_json::json!({
                     "id": f.id.value, "provider": f.provider, "family": f.family,
                     "kind": f.kind, "gpu": f.gpu.as_ref().map(|g| &g.value),
-                    "gpu_count": f.gpu_count, "shared": f.shared,
+                    "gpu_count": f.gpu_count_options(), "shared": f.shared,
                     "interconnect": f.interconnect, "verified": f.verified,
                     "use": f.use_for.get(lang),
                     "source": f.source.value, "checked": f.checked.value,
@@ -661,23 +661,7 @@ fn catalog(
             let fam_rows: Vec<Vec<String>> = families
                 .iter()
                 .map(|f| {
-                    let g = catalog.gpu_of(f);
-                    let view = crate::recommend::FamilyView {
-                        id: f.id.value.clone(),
-                        provider: f.provider,
-                        provider_name: f.provider.name(lang).to_string(),
-                        family: f.family.clone(),
-                        kind: f.kind,
-                        gpu: g.map(|g| g.name.clone()),
-                        gpu_count: f.gpu_count.clone(),
-                        gpu_memory_gb: g.map(|g| g.memory_gb),
-                        interconnect: f.interconnect.clone(),
-                        shared: f.shared,
-                        verified: f.verified,
-                        use_for: String::new(),
-                        source: String::new(),
-                        checked: String::new(),
-                    };
+                    let view = crate::recommend::FamilyView::new(f, catalog, lang);
                     family_cells(&view, lang).to_vec()
                 })
                 .collect();

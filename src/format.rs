@@ -61,15 +61,13 @@ fn labels(lang: Lang) -> Labels {
     }
 }
 
-/// GPU counts per instance size, e.g. `1/2/4/8`, or `1/4 (vGPU)`.
+/// GPU counts per instance, e.g. `1/2/4/8`, or `1:4 vGPU` for a quarter of a shared GPU.
 pub fn gpu_counts(family: &FamilyView) -> String {
     if family.gpu_count.is_empty() {
         return "-".into();
     }
-    let mut distinct = family.gpu_count.clone();
-    distinct.sort_by(f64::total_cmp);
-    distinct.dedup();
-    let counts: Vec<String> = distinct
+    let counts: Vec<String> = family
+        .gpu_count
         .iter()
         .map(|c| {
             if c.fract() == 0.0 {

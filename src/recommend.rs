@@ -1,7 +1,7 @@
 //! A finished walk resolved against the assets, in one language: what every shell shows.
 //! Its JSON form is the stable output of `gpuwise recommend --format json` (docs/json.md).
 
-use crate::assets::{Assets, FamilyKind, Provider};
+use crate::assets::{Assets, Catalog, Family, FamilyKind, Provider};
 use crate::engine::{Answer, Event, Walk, show_scalar};
 use crate::text::{Lang, Text, format_number, interpolate};
 use crate::tree::{Node, Scalar};
@@ -60,7 +60,7 @@ pub struct FamilyView {
     pub kind: FamilyKind,
     /// GPU name, or null for CPU families.
     pub gpu: Option<String>,
-    /// GPUs per instance, one entry per size (fractions for shared vGPU slices).
+    /// The GPU counts an instance can have, smallest first (fractions for shared vGPU slices).
     pub gpu_count: Vec<f64>,
     pub gpu_memory_gb: Option<f64>,
     pub interconnect: Option<String>,
@@ -70,6 +70,29 @@ pub struct FamilyView {
     pub use_for: String,
     pub source: String,
     pub checked: String,
+}
+
+impl FamilyView {
+    /// A catalog family as results and tables show it, in `lang`.
+    pub fn new(family: &Family, catalog: &Catalog, lang: Lang) -> FamilyView {
+        let gpu = catalog.gpu_of(family);
+        FamilyView {
+            id: family.id.value.clone(),
+            provider: family.provider,
+            provider_name: family.provider.name(lang).to_string(),
+            family: family.family.clone(),
+            kind: family.kind,
+            gpu: gpu.map(|g| g.name.clone()),
+            gpu_count: family.gpu_count_options(),
+            gpu_memory_gb: gpu.map(|g| g.memory_gb),
+            interconnect: family.interconnect.clone(),
+            shared: family.shared,
+            verified: family.verified && gpu.is_none_or(|g| g.verified),
+            use_for: family.use_for.get(lang).to_string(),
+            source: family.source.value.clone(),
+            checked: family.checked.value.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -150,23 +173,7 @@ impl Recommendation {
                 .catalog
                 .family(&id.value)
                 .ok_or_else(|| missing("family", &id.value))?;
-            let gpu = assets.catalog.gpu_of(family);
-            families.push(FamilyView {
-                id: family.id.value.clone(),
-                provider: family.provider,
-                provider_name: family.provider.name(lang).to_string(),
-                family: family.family.clone(),
-                kind: family.kind,
-                gpu: gpu.map(|g| g.name.clone()),
-                gpu_count: family.gpu_count.clone(),
-                gpu_memory_gb: gpu.map(|g| g.memory_gb),
-                interconnect: family.interconnect.clone(),
-                shared: family.shared,
-                verified: family.verified && gpu.is_none_or(|g| g.verified),
-                use_for: family.use_for.get(lang).to_string(),
-                source: family.source.value.clone(),
-                checked: family.checked.value.clone(),
-            });
+            families.push(FamilyView::new(family, &assets.catalog, lang));
         }
         families.sort_by_key(|f| f.provider);
 

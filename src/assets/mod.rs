@@ -132,6 +132,16 @@ pub struct Catalog {
     pub families: Vec<Family>,
 }
 
+impl Family {
+    /// The distinct GPU counts an instance of this family can have, smallest first.
+    pub fn gpu_count_options(&self) -> Vec<f64> {
+        let mut counts = self.gpu_count.clone();
+        counts.sort_by(f64::total_cmp);
+        counts.dedup();
+        counts
+    }
+}
+
 impl Catalog {
     pub fn gpu(&self, id: &str) -> Option<&Gpu> {
         self.gpus.iter().find(|g| g.id.value == id)
