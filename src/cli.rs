@@ -152,6 +152,7 @@ pub fn resolve_lang(flag: Option<Lang>) -> Lang {
 
 /// The four asset files' names and texts: embedded, or read from `--assets DIR`.
 pub struct AssetTexts {
+    format: crate::tree::load::SourceFormat,
     files: [(String, String); 4],
 }
 
@@ -165,7 +166,9 @@ impl AssetTexts {
             embedded.advice,
         ];
         let mut files = defaults.map(|(name, text)| (name.to_string(), text.to_string()));
+        let mut format = embedded.format;
         if let Some(dir) = dir {
+            format = crate::tree::load::SourceFormat::Yaml;
             for (name, text) in &mut files {
                 let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
                 let path = dir.join(file_name);
@@ -175,12 +178,13 @@ impl AssetTexts {
                 *name = path.display().to_string();
             }
         }
-        Ok(AssetTexts { files })
+        Ok(AssetTexts { format, files })
     }
 
     pub fn sources(&self) -> assets::AssetSources<'_> {
         let [c, p, g, a] = &self.files;
         assets::AssetSources {
+            format: self.format,
             catalog: (&c.0, &c.1),
             patterns: (&p.0, &p.1),
             glossary: (&g.0, &g.1),
@@ -197,8 +201,13 @@ impl AssetTexts {
     }
 }
 
+/// The assets: from `--assets DIR`, parsed and checked now; else the embedded ones, parsed
+/// when first used.
 pub fn load_assets(dir: Option<&std::path::Path>) -> Result<Assets, CliError> {
-    AssetTexts::read(dir)?.parse()
+    match dir {
+        Some(_) => AssetTexts::read(dir)?.parse(),
+        None => Ok(Assets::embedded()),
+    }
 }
 
 /// Finds and loads the tree named by `--tree` (or the default), reporting its errors.
@@ -273,6 +282,7 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
         ));
     }
     let assets = Arc::new(load_assets(cli.assets.as_deref())?);
+    assets.warm_in_background();
     let answers = cli.answers.as_deref().map(read_answers_file).transpose()?;
     let named = cli
         .tree
@@ -578,7 +588,7 @@ fn catalog(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let assets = load_assets(asset_dir)?;
-    let catalog = &assets.catalog;
+    let catalog = assets.catalog();
     if let Some(gpu) = gpu
         && catalog.gpu(gpu).is_none()
     {

@@ -3,24 +3,28 @@
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, FileReport, Span};
 use crate::tree::Tree;
-use crate::tree::load::{Limits, parse_yaml};
+use crate::tree::load::{Limits, SourceFormat, parse_source};
 use crate::tree::validate::validate_tree;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The trees shipped inside the binary: file name and text.
-pub const SHIPPED_TREES: &[(&str, &str)] = &[
+/// The trees shipped inside the binary: id, file name and the JSON build.rs made of it. A
+/// shipped tree's id is its file name (tests/shipped.rs checks it).
+pub const SHIPPED_TREES: &[(&str, &str, &str)] = &[
     (
+        "gpu-or-cpu",
         "trees/gpu-or-cpu.yaml",
-        include_str!("../trees/gpu-or-cpu.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/trees/gpu-or-cpu.json")),
     ),
     (
+        "quick-check",
         "trees/quick-check.yaml",
-        include_str!("../trees/quick-check.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/trees/quick-check.json")),
     ),
     (
+        "gpu-memory",
         "trees/gpu-memory.yaml",
-        include_str!("../trees/gpu-memory.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/trees/gpu-memory.json")),
     ),
 ];
 
@@ -41,6 +45,16 @@ pub struct TreeSource {
     pub name: String,
     pub text: String,
     pub origin: Origin,
+}
+
+impl TreeSource {
+    /// Shipped trees are embedded as JSON; every other tree is YAML (or JSON, which YAML reads).
+    pub fn format(&self) -> SourceFormat {
+        match self.origin {
+            Origin::Shipped => SourceFormat::Json,
+            Origin::User | Origin::File => SourceFormat::Yaml,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,7 +101,7 @@ pub fn read_file(path: &Path, origin: Origin) -> Result<TreeSource, LibraryError
 pub fn shipped() -> Vec<TreeSource> {
     SHIPPED_TREES
         .iter()
-        .map(|(name, text)| TreeSource {
+        .map(|(_, name, text)| TreeSource {
             name: name.to_string(),
             text: text.to_string(),
             origin: Origin::Shipped,
@@ -112,7 +126,7 @@ pub fn user_trees() -> Vec<Result<TreeSource, LibraryError>> {
     paths.iter().map(|p| read_file(p, Origin::User)).collect()
 }
 
-/// The tree's id as written, without a full parse, to match `--tree NAME` cheaply.
+/// A YAML tree's id as written, without a full parse, to match `--tree NAME` cheaply.
 fn declared_id(text: &str) -> Option<&str> {
     text.lines()
         .find_map(|l| l.strip_prefix("id:"))
@@ -122,11 +136,11 @@ fn declared_id(text: &str) -> Option<&str> {
 /// `--tree NAME|PATH`: a shipped id, then a user tree id, then a file path.
 pub fn find(name: &str) -> Result<TreeSource, LibraryError> {
     let mut known: Vec<String> = Vec::new();
-    for source in shipped() {
-        if declared_id(&source.text) == Some(name) {
+    for (source, (id, _, _)) in shipped().into_iter().zip(SHIPPED_TREES) {
+        if *id == name {
             return Ok(source);
         }
-        known.extend(declared_id(&source.text).map(str::to_string));
+        known.push(id.to_string());
     }
     for source in user_trees().into_iter().flatten() {
         if declared_id(&source.text) == Some(name) {
@@ -148,7 +162,7 @@ pub fn find(name: &str) -> Result<TreeSource, LibraryError> {
 pub fn check(source: &TreeSource, assets: &Assets) -> (Option<Tree>, FileReport) {
     let limits = Limits::default();
     let mut report = FileReport::new(source.name.clone(), source.text.clone());
-    match parse_yaml::<Tree>(&source.text, &limits) {
+    match parse_source::<Tree>(&source.text, source.format(), &limits) {
         Err(diag) => report.diagnostics.push(diag),
         Ok(tree) => {
             report.diagnostics = validate_tree(&tree, assets, limits.max_nodes);
@@ -158,8 +172,15 @@ pub fn check(source: &TreeSource, assets: &Assets) -> (Option<Tree>, FileReport)
     (None, report)
 }
 
-/// Loads a tree for walking: it must have no errors (warnings are fine).
+/// Loads a tree for walking: it must have no errors (warnings are fine). Shipped trees are
+/// only parsed: the test suite validates them from their YAML, and skipping it here keeps the
+/// catalog out of the start-up path.
 pub fn load(source: &TreeSource, assets: &Assets) -> Result<Arc<Tree>, FileReport> {
+    if source.origin == Origin::Shipped
+        && let Ok(tree) = parse_source::<Tree>(&source.text, source.format(), &Limits::default())
+    {
+        return Ok(Arc::new(tree));
+    }
     match check(source, assets) {
         (Some(tree), report) if report.error_count() == 0 => Ok(Arc::new(tree)),
         (_, mut report) => {

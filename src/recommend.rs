@@ -170,10 +170,10 @@ impl Recommendation {
         let mut families = Vec::new();
         for id in &outcome.families {
             let family = assets
-                .catalog
+                .catalog()
                 .family(&id.value)
                 .ok_or_else(|| missing("family", &id.value))?;
-            families.push(FamilyView::new(family, &assets.catalog, lang));
+            families.push(FamilyView::new(family, assets.catalog(), lang));
         }
         families.sort_by_key(|f| f.provider);
 
@@ -267,7 +267,7 @@ fn scalar_json(value: &Scalar) -> serde_json::Value {
 /// For each GPU the catalog knows, how many it takes to hold `gb` of memory.
 pub fn memory_fits(variable: &str, gb: f64, assets: &Assets) -> MemoryNeed {
     let mut fits: Vec<GpuFit> = assets
-        .catalog
+        .catalog()
         .gpus
         .iter()
         .map(|g| {

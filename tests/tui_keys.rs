@@ -135,7 +135,7 @@ fn glossary_search_finds_a_term_and_opens_it() {
     };
     let entries = a.glossary_entries(g);
     assert_eq!(entries.len(), 1);
-    assert_eq!(a.assets.glossary.terms[entries[0]].id.value, "vram");
+    assert_eq!(a.assets.glossary().terms[entries[0]].id.value, "vram");
     press(&mut a, &["Enter"]);
     let Some(gpuwise::tui::app::Overlay::Glossary(g)) = &a.overlay else {
         panic!("glossary open")

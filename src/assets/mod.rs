@@ -6,8 +6,10 @@ pub mod validate;
 use crate::diag::Diagnostic;
 use crate::text::Text;
 use crate::tree::At;
-use crate::tree::load::{Limits, parse_yaml};
+use crate::tree::load::{Limits, SourceFormat, parse_json, parse_source};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, OnceLock};
 
 /// The clouds gpuwise maps to, in the order results list them.
 #[derive(
@@ -217,55 +219,122 @@ pub struct AdviceList {
     pub advice: Vec<Advice>,
 }
 
+/// One part of the assets, parsed on first use. Embedded parts are JSON made at build time
+/// (build.rs); parts read from `--assets DIR` are parsed up front so their errors show at once.
+pub struct Lazy<T> {
+    cell: OnceLock<T>,
+    json: &'static str,
+}
+
+impl<T: DeserializeOwned> Lazy<T> {
+    fn parsed(value: T) -> Self {
+        Lazy {
+            cell: OnceLock::from(value),
+            json: "",
+        }
+    }
+
+    fn embedded(json: &'static str) -> Self {
+        Lazy {
+            cell: OnceLock::new(),
+            json,
+        }
+    }
+
+    pub fn get(&self) -> &T {
+        self.cell.get_or_init(|| {
+            parse_json(self.json)
+                .expect("embedded assets are checked by the test suite (tests/shipped.rs)")
+        })
+    }
+}
+
 /// Everything results can refer to.
-#[derive(Clone, Debug)]
 pub struct Assets {
-    pub catalog: Catalog,
-    pub patterns: Patterns,
-    pub glossary: Glossary,
-    pub advice: AdviceList,
+    catalog: Lazy<Catalog>,
+    patterns: Lazy<Patterns>,
+    glossary: Lazy<Glossary>,
+    advice: Lazy<AdviceList>,
 }
 
 impl Assets {
+    /// The assets shipped inside the binary, parsed when first used.
+    pub fn embedded() -> Assets {
+        Assets {
+            catalog: Lazy::embedded(EMBEDDED.catalog.1),
+            patterns: Lazy::embedded(EMBEDDED.patterns.1),
+            glossary: Lazy::embedded(EMBEDDED.glossary.1),
+            advice: Lazy::embedded(EMBEDDED.advice.1),
+        }
+    }
+
+    /// Parses every part now, on another thread, so the wizard's first result need not wait.
+    pub fn warm_in_background(self: &Arc<Self>) {
+        let assets = Arc::clone(self);
+        std::thread::spawn(move || {
+            assets.catalog();
+            assets.patterns();
+            assets.advice_list();
+        });
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog.get()
+    }
+
+    pub fn patterns(&self) -> &Patterns {
+        self.patterns.get()
+    }
+
+    pub fn glossary(&self) -> &Glossary {
+        self.glossary.get()
+    }
+
+    pub fn advice_list(&self) -> &AdviceList {
+        self.advice.get()
+    }
+
     pub fn pattern(&self, id: &str) -> Option<&Pattern> {
-        self.patterns.patterns.iter().find(|p| p.id.value == id)
+        self.patterns().patterns.iter().find(|p| p.id.value == id)
     }
 
     pub fn term(&self, id: &str) -> Option<&Term> {
-        self.glossary.terms.iter().find(|t| t.id.value == id)
+        self.glossary().terms.iter().find(|t| t.id.value == id)
     }
 
     pub fn advice(&self, id: &str) -> Option<&Advice> {
-        self.advice.advice.iter().find(|a| a.id.value == id)
+        self.advice_list().advice.iter().find(|a| a.id.value == id)
     }
 }
 
-/// One asset file: its name as shown in errors and its text.
+/// The four asset files: each one's name as shown in errors and its text, and their format.
 #[derive(Clone, Copy, Debug)]
 pub struct AssetSources<'a> {
+    pub format: SourceFormat,
     pub catalog: (&'a str, &'a str),
     pub patterns: (&'a str, &'a str),
     pub glossary: (&'a str, &'a str),
     pub advice: (&'a str, &'a str),
 }
 
-/// The asset files shipped inside the binary.
+/// The asset files shipped inside the binary, as JSON made from assets/*.yaml by build.rs.
 pub const EMBEDDED: AssetSources<'static> = AssetSources {
+    format: SourceFormat::Json,
     catalog: (
         "assets/catalog.yaml",
-        include_str!("../../assets/catalog.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/assets/catalog.json")),
     ),
     patterns: (
         "assets/patterns.yaml",
-        include_str!("../../assets/patterns.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/assets/patterns.json")),
     ),
     glossary: (
         "assets/glossary.yaml",
-        include_str!("../../assets/glossary.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/assets/glossary.json")),
     ),
     advice: (
         "assets/advice.yaml",
-        include_str!("../../assets/advice.yaml"),
+        include_str!(concat!(env!("OUT_DIR"), "/assets/advice.json")),
     ),
 };
 
@@ -279,24 +348,28 @@ pub struct AssetError {
 }
 
 impl AssetSources<'_> {
-    /// Parses all four files; the first that does not parse is the error.
+    /// Parses all four files now; the first that does not parse is the error.
     pub fn parse(&self) -> Result<Assets, AssetError> {
         let limits = Limits::default();
-        fn one<T: serde::de::DeserializeOwned>(
+        let format = self.format;
+        fn one<T: DeserializeOwned>(
             (file, text): (&str, &str),
+            format: SourceFormat,
             limits: &Limits,
-        ) -> Result<T, AssetError> {
-            parse_yaml(text, limits).map_err(|diagnostic| AssetError {
-                file: file.to_string(),
-                source_text: text.to_string(),
-                diagnostic,
-            })
+        ) -> Result<Lazy<T>, AssetError> {
+            parse_source(text, format, limits)
+                .map(Lazy::parsed)
+                .map_err(|diagnostic| AssetError {
+                    file: file.to_string(),
+                    source_text: text.to_string(),
+                    diagnostic,
+                })
         }
         Ok(Assets {
-            catalog: one(self.catalog, &limits)?,
-            patterns: one(self.patterns, &limits)?,
-            glossary: one(self.glossary, &limits)?,
-            advice: one(self.advice, &limits)?,
+            catalog: one(self.catalog, format, &limits)?,
+            patterns: one(self.patterns, format, &limits)?,
+            glossary: one(self.glossary, format, &limits)?,
+            advice: one(self.advice, format, &limits)?,
         })
     }
 }

@@ -103,7 +103,7 @@ fn is_date(s: &str) -> bool {
 }
 
 fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
-    let catalog = &assets.catalog;
+    let catalog = assets.catalog();
     let mut seen = HashSet::new();
     for gpu in &catalog.gpus {
         check_id(&gpu.id, &mut seen, "GPU", out);
@@ -175,7 +175,7 @@ fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
 
 fn check_patterns(assets: &Assets, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
-    for pattern in &assets.patterns.patterns {
+    for pattern in &assets.patterns().patterns {
         let span = pattern.id.span;
         check_id(&pattern.id, &mut seen, "pattern", out);
         check_chinese(&pattern.title, span, "title", out);
@@ -206,12 +206,12 @@ fn check_patterns(assets: &Assets, out: &mut Vec<Diagnostic>) {
 
 fn check_glossary(assets: &Assets, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
-    for term in &assets.glossary.terms {
+    for term in &assets.glossary().terms {
         check_id(&term.id, &mut seen, "term", out);
         check_chinese(&term.short, term.id.span, "short", out);
         check_chinese(&term.explain, term.id.span, "explain", out);
     }
-    for term in &assets.glossary.terms {
+    for term in &assets.glossary().terms {
         for see in &term.see {
             if assets.term(&see.value).is_none() {
                 out.push(Diagnostic::error(
@@ -225,7 +225,7 @@ fn check_glossary(assets: &Assets, out: &mut Vec<Diagnostic>) {
 
 fn check_advice(assets: &Assets, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
-    for advice in &assets.advice.advice {
+    for advice in &assets.advice_list().advice {
         check_id(&advice.id, &mut seen, "advice", out);
         check_chinese(&advice.text, advice.id.span, "text", out);
         match (&advice.source, &advice.checked) {

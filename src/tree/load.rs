@@ -27,6 +27,58 @@ impl Default for Limits {
     }
 }
 
+/// How a source is written: YAML as people write it, or the JSON build.rs makes of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    Yaml,
+    Json,
+}
+
+pub fn parse_source<T: DeserializeOwned>(
+    source: &str,
+    format: SourceFormat,
+    limits: &Limits,
+) -> Result<T, Diagnostic> {
+    match format {
+        SourceFormat::Yaml => parse_yaml(source, limits),
+        SourceFormat::Json => parse_json(source),
+    }
+}
+
+/// Parses embedded JSON. It has no spans worth keeping: positions would name the JSON, not the
+/// YAML a person wrote.
+pub fn parse_json<T: DeserializeOwned>(source: &str) -> Result<T, Diagnostic> {
+    serde_json::from_str(source)
+        .map_err(|e| Diagnostic::error(Span::UNKNOWN, format!("embedded data does not load: {e}")))
+}
+
+thread_local! {
+    /// Set while serde-saphyr deserializes, so [`crate::tree::At`] asks it for positions; other
+    /// deserializers (JSON) have none to give.
+    static SPANS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current deserialization can report positions.
+pub(crate) fn spans_available() -> bool {
+    SPANS.get()
+}
+
+/// Resets the flag even if deserialization panics.
+struct SpanScope;
+
+impl SpanScope {
+    fn enter() -> SpanScope {
+        SPANS.set(true);
+        SpanScope
+    }
+}
+
+impl Drop for SpanScope {
+    fn drop(&mut self) {
+        SPANS.set(false);
+    }
+}
+
 /// Parses one YAML (or JSON) document into `T`, or says where and what went wrong.
 pub fn parse_yaml<T: DeserializeOwned>(source: &str, limits: &Limits) -> Result<T, Diagnostic> {
     if source.len() > limits.max_file_bytes {
@@ -50,6 +102,7 @@ pub fn parse_yaml<T: DeserializeOwned>(source: &str, limits: &Limits) -> Result<
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.strict_booleans = true;
     options.alias_limits.max_total_replayed_events = 100_000;
+    let _scope = SpanScope::enter();
     serde_saphyr::from_str_with_options::<T>(source, options).map_err(|err| to_diagnostic(&err))
 }
 

@@ -29,11 +29,15 @@ impl<T> At<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for At<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<T>::deserialize(deserializer)?;
-        Ok(At {
-            value: spanned.value,
-            span: spanned.referenced.into(),
-        })
+        if load::spans_available() {
+            let spanned = Spanned::<T>::deserialize(deserializer)?;
+            Ok(At {
+                value: spanned.value,
+                span: spanned.referenced.into(),
+            })
+        } else {
+            T::deserialize(deserializer).map(|value| At::new(value, Span::UNKNOWN))
+        }
     }
 }
 

@@ -267,7 +267,7 @@ impl Validator<'_> {
         }
         let mut covered: HashSet<Provider> = HashSet::new();
         for family in &r.families {
-            match self.assets.catalog.family(&family.value) {
+            match self.assets.catalog().family(&family.value) {
                 Some(f) => {
                     covered.insert(f.provider);
                 }

@@ -144,7 +144,7 @@ impl App {
     /// The glossary entries in the order the browser lists them.
     pub fn glossary_entries(&self, view: &GlossaryView) -> Vec<usize> {
         let query = view.query.to_lowercase();
-        let terms = &self.assets.glossary.terms;
+        let terms = &self.assets.glossary().terms;
         let matches = |i: &usize| {
             let t = &terms[*i];
             query.is_empty()

@@ -500,7 +500,7 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let entries = app.glossary_entries(view);
-    let terms = &app.assets.glossary.terms;
+    let terms = &app.assets.glossary().terms;
     let Some(&current) = entries.get(view.selected.min(entries.len().saturating_sub(1))) else {
         frame.render_widget(
             Paragraph::new(t(lang, "No term matches.", "没有匹配的术语。")),

@@ -6,6 +6,7 @@ use gpuwise::library::{Origin, TreeSource};
 use std::path::Path;
 
 pub const FIXTURE_ASSETS: AssetSources<'static> = AssetSources {
+    format: gpuwise::tree::load::SourceFormat::Yaml,
     catalog: (
         "fixtures/assets/catalog.yaml",
         include_str!("../fixtures/assets/catalog.yaml"),
