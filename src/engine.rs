@@ -343,7 +343,7 @@ impl Walk {
                             other => {
                                 return Err(EngineError::Expression {
                                     node: node_id,
-                                    expression: when.value.condition.value.clone(),
+                                    expression: when.value.condition.value.0.clone(),
                                     message: format!("gave {other:?}, not true or false"),
                                 });
                             }

@@ -44,7 +44,12 @@ fn edges(node: &Node, lang: Lang) -> Vec<(String, String)> {
         Node::Branch(b) => b
             .when
             .iter()
-            .map(|w| (w.value.next.value.clone(), w.value.condition.value.clone()))
+            .map(|w| {
+                (
+                    w.value.next.value.clone(),
+                    w.value.condition.value.0.clone(),
+                )
+            })
             .chain(
                 b.otherwise
                     .iter()

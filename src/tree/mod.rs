@@ -199,11 +199,58 @@ pub struct NumberQuestion {
     pub next: At<String>,
 }
 
+/// An expression as written. A bare number or `true` is an expression too, so YAML's typed
+/// scalars (and the JSON build.rs makes of them) are taken back as text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr(pub String);
+
+impl<'de> Deserialize<'de> for Expr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExprVisitor;
+        impl Visitor<'_> for ExprVisitor {
+            type Value = Expr;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an expression")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Expr, E> {
+                Ok(Expr(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Expr, E> {
+                Ok(Expr(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Expr, E> {
+                Ok(Expr(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Expr, E> {
+                Ok(Expr(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Expr, E> {
+                // Keep a decimal point so evalexpr reads a float, not an integer.
+                Ok(Expr(format!("{v:?}")))
+            }
+        }
+        deserializer.deserialize_any(ExprVisitor)
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for Expr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
     /// Variable name to expression, evaluated in order (later ones may use earlier ones).
-    pub set: IndexMap<String, At<String>>,
+    pub set: IndexMap<String, At<Expr>>,
     /// What the computation means, shown in the explanation of the path.
     #[serde(default)]
     pub note: Option<Text>,
@@ -222,7 +269,7 @@ pub struct Branch {
 #[serde(deny_unknown_fields)]
 pub struct When {
     #[serde(rename = "if")]
-    pub condition: At<String>,
+    pub condition: At<Expr>,
     /// Why this condition leads where it does, shown in the explanation of the path.
     #[serde(default)]
     pub note: Option<Text>,

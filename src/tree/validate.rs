@@ -140,7 +140,7 @@ impl Validator<'_> {
         }
     }
 
-    fn check_expression(&mut self, expr: &At<String>) {
+    fn check_expression(&mut self, expr: &At<super::Expr>) {
         if let Err(message) = parse_expression(&expr.value) {
             self.error(
                 expr.span,
