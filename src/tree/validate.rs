@@ -5,6 +5,7 @@ use crate::assets::validate::{check_chinese, is_valid_id};
 use crate::assets::{Assets, Provider};
 use crate::diag::{Diagnostic, Span};
 use crate::text::{Text, placeholders};
+use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
 use strum::IntoEnumIterator;
 
@@ -427,69 +428,90 @@ impl Validator<'_> {
     }
 
     /// Every variable an expression or text reads must be set on every path that reaches it.
+    /// Sets of variables are bitsets over interned names, so a long chain of nodes that each
+    /// add a variable stays fast.
     fn check_variables(&mut self, order: &[usize]) {
         let nodes = &self.tree.nodes;
-        let mut incoming: Vec<Option<HashSet<String>>> = vec![None; nodes.len()];
+        let mut vars = Interner::default();
+        let mut incoming: Vec<Option<FixedBitSet>> = vec![None; nodes.len()];
         if let Some(start) = nodes.position(&self.tree.start.value) {
-            incoming[start] = Some(HashSet::new());
+            incoming[start] = Some(FixedBitSet::new());
         }
         for &i in order {
             let Some(known) = incoming[i].take() else {
                 continue;
             };
             let (id, node) = &nodes.entries[i];
-            let mut flows: Vec<(&str, HashSet<String>)> = Vec::new();
+            let mut flows: Vec<(&str, FixedBitSet)> = Vec::new();
+            let with = |set: &FixedBitSet,
+                        names: &mut dyn Iterator<Item = &String>,
+                        vars: &mut Interner| {
+                let mut set = set.clone();
+                for name in names {
+                    let bit = vars.id(name);
+                    set.grow(bit + 1);
+                    set.insert(bit);
+                }
+                set
+            };
             match &node.value {
                 Node::Question(q) => {
                     for choice in &q.choices {
-                        let mut set = known.clone();
-                        set.extend(choice.value.set.keys().cloned());
+                        let set = with(&known, &mut choice.value.set.keys(), &mut vars);
                         flows.push((&choice.value.next.value, set));
                     }
                 }
                 Node::Number(n) => {
-                    let mut set = known.clone();
-                    set.insert(n.var.value.clone());
+                    let set = with(&known, &mut std::iter::once(&n.var.value), &mut vars);
                     flows.push((&n.next.value, set));
                 }
                 Node::Compute(c) => {
                     let mut set = known.clone();
                     for (name, expr) in &c.set {
-                        self.check_reads(&id.value, &expr.value, expr.span, &set);
-                        set.insert(name.clone());
+                        self.check_reads(&id.value, &expr.value, expr.span, &set, &vars);
+                        set = with(&set, &mut std::iter::once(name), &mut vars);
                     }
                     flows.push((&c.next.value, set));
                 }
                 Node::Branch(b) => {
                     for when in &b.when {
                         let cond = &when.value.condition;
-                        self.check_reads(&id.value, &cond.value, cond.span, &known);
+                        self.check_reads(&id.value, &cond.value, cond.span, &known, &vars);
                         flows.push((&when.value.next.value, known.clone()));
                     }
                     if let Some(otherwise) = &b.otherwise {
                         flows.push((&otherwise.value, known.clone()));
                     }
                 }
-                Node::Result(r) => self.check_result_reads(&id.value, r, &known),
+                Node::Result(r) => self.check_result_reads(&id.value, r, &known, &vars),
             }
             for (target, set) in flows {
                 if let Some(j) = nodes.position(target) {
                     incoming[j] = Some(match incoming[j].take() {
                         None => set,
-                        Some(existing) => existing.intersection(&set).cloned().collect(),
+                        Some(mut existing) => {
+                            existing.intersect_with(&set);
+                            existing
+                        }
                     });
                 }
             }
-            incoming[i] = Some(known);
         }
     }
 
-    fn check_reads(&mut self, node: &str, expr: &str, span: Span, known: &HashSet<String>) {
+    fn check_reads(
+        &mut self,
+        node: &str,
+        expr: &str,
+        span: Span,
+        known: &FixedBitSet,
+        vars: &Interner,
+    ) {
         let Ok(reads) = parse_expression(expr) else {
             return; // already reported by check_expression
         };
         for var in reads {
-            if !known.contains(&var) {
+            if !vars.is_in(&var, known) {
                 self.out.push(
                     Diagnostic::error(
                         span,
@@ -503,7 +525,13 @@ impl Validator<'_> {
         }
     }
 
-    fn check_result_reads(&mut self, node: &str, r: &super::Outcome, known: &HashSet<String>) {
+    fn check_result_reads(
+        &mut self,
+        node: &str,
+        r: &super::Outcome,
+        known: &FixedBitSet,
+        vars: &Interner,
+    ) {
         let mut texts: Vec<&Text> = vec![&r.summary, &r.rationale];
         texts.extend(&r.next_steps);
         texts.extend(r.pitfalls.iter().chain(&r.cost).map(|t| &t.value));
@@ -511,19 +539,19 @@ impl Validator<'_> {
             .iter()
             .flat_map(|t| t.variants())
             .flat_map(placeholders)
-            .filter(|name| !known.contains(*name))
+            .filter(|name| !vars.is_in(name, known))
             .map(str::to_string)
             .collect();
         unknown.sort();
         unknown.dedup();
         for name in unknown {
             self.error(
-                Span::UNKNOWN.max(self.node_span(node)),
+                self.node_span(node),
                 format!("result `{node}` shows `{{{name}}}`, which is not set on every path to it"),
             );
         }
         for var in r.memory_need.iter().chain(&r.show) {
-            if !known.contains(&var.value) {
+            if !vars.is_in(&var.value, known) {
                 self.error(
                     var.span,
                     format!(
@@ -544,11 +572,19 @@ impl Validator<'_> {
     }
 }
 
-/// Counts of the kinds of node, for `gpuwise trees`.
-pub fn node_kinds(tree: &Tree) -> HashMap<&'static str, usize> {
-    let mut counts = HashMap::new();
-    for (_, node) in tree.nodes.iter() {
-        *counts.entry(node.value.kind()).or_insert(0) += 1;
+/// Variable names as small numbers, for bitsets.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, usize>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> usize {
+        let next = self.ids.len();
+        *self.ids.entry(name.to_string()).or_insert(next)
     }
-    counts
+
+    fn is_in(&self, name: &str, set: &FixedBitSet) -> bool {
+        self.ids.get(name).is_some_and(|&bit| set.contains(bit))
+    }
 }
