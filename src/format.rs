@@ -86,7 +86,7 @@ pub fn gpu_counts(family: &FamilyView) -> String {
 
 fn fraction(c: f64) -> String {
     let denominator = (1.0 / c).round();
-    if (c * denominator - 1.0).abs() < 1e-6 {
+    if (c * denominator - 1.0).abs() < 1e-3 {
         format!("1:{denominator}")
     } else {
         format!("{c}")
