@@ -69,6 +69,9 @@ pub struct WalkView {
     pub input_error: Option<String>,
     /// Built once the walk reaches a result, in the current language.
     pub result: Option<Recommendation>,
+    /// The result as wrapped lines for the current width, language and theme; rebuilt by
+    /// `update` when one of them changes, so drawing and scrolling never wrap text again.
+    pub document: Option<document::Document>,
     pub scroll: usize,
 }
 
@@ -124,10 +127,27 @@ impl App {
             input: String::new(),
             input_error: None,
             result: None,
+            document: None,
             scroll: 0,
         };
         prepare(&mut view, &self.assets, self.lang, None);
         self.screen = Screen::Walk(Box::new(view));
+        self.sync_document();
+    }
+
+    /// Rebuilds the result document if the width, language or theme changed.
+    fn sync_document(&mut self) {
+        let key = (self.result_width(), self.lang, self.theme);
+        if let Screen::Walk(view) = &mut self.screen {
+            match &view.result {
+                None => view.document = None,
+                Some(result) => {
+                    if view.document.as_ref().is_none_or(|d| d.key != key) {
+                        view.document = Some(document::build(result, key.0, &key.2));
+                    }
+                }
+            }
+        }
     }
 
     pub fn walk(&self) -> Option<&WalkView> {
@@ -267,6 +287,12 @@ pub fn answers_yaml(walk: &Walk) -> String {
 }
 
 pub fn update(app: &mut App, event: Event) -> Vec<Effect> {
+    let effects = update_state(app, event);
+    app.sync_document();
+    effects
+}
+
+fn update_state(app: &mut App, event: Event) -> Vec<Effect> {
     match event {
         Event::Resize(w, h) => {
             app.size = (w, h);
@@ -330,7 +356,6 @@ fn walk_mut(app: &mut App) -> Option<&mut WalkView> {
 
 /// Number keys: pick a choice directly, or jump to a result section.
 fn pick(app: &mut App, n: usize) -> Vec<Effect> {
-    let (width, theme) = (app.result_width(), app.theme);
     match &mut app.screen {
         Screen::Start { selected } => {
             if n < app.trees.len() {
@@ -344,11 +369,8 @@ fn pick(app: &mut App, n: usize) -> Vec<Effect> {
                 return on_action(app, Action::Choose);
             }
             _ => {
-                if let Some(result) = &view.result {
-                    let doc = document::build(result, width, &theme);
-                    if let Some(section) = doc.sections.get(n) {
-                        view.scroll = section.start;
-                    }
+                if let Some(section) = view.document.as_ref().and_then(|d| d.sections.get(n)) {
+                    view.scroll = section.start;
                 }
             }
         },
@@ -397,12 +419,6 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
     let assets = app.assets.clone();
     let lang = app.lang;
     let page = app.result_body_height();
-    let doc_len = |view: &WalkView, app_width: u16, theme: &Theme| {
-        view.result
-            .as_ref()
-            .map(|r| document::build(r, app_width, theme))
-    };
-    let (width, theme) = (app.result_width(), app.theme);
     let tree_count = app.trees.len();
     match &mut app.screen {
         Screen::Start { selected } => match action {
@@ -471,7 +487,7 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                     }));
                 }
                 (scroll, Node::Result(_)) => {
-                    let Some(doc) = doc_len(view, width, &theme) else {
+                    let Some(doc) = &view.document else {
                         return Vec::new();
                     };
                     let max = doc.lines.len().saturating_sub(page);

@@ -17,6 +17,8 @@ pub struct Section {
 pub struct Document {
     pub lines: Vec<Line<'static>>,
     pub sections: Vec<Section>,
+    /// What it was built for: a change of any of these needs a new build.
+    pub key: (u16, Lang, Theme),
 }
 
 /// Wraps `text` to `width` display columns without cutting English words or garbling CJK.
@@ -122,6 +124,7 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
         doc: Document {
             lines: Vec::new(),
             sections: Vec::new(),
+            key: (width, lang, *theme),
         },
     };
     let res = &r.result;

@@ -2,7 +2,7 @@
 //! resize needs only a redraw.
 
 use super::app::{App, GlossaryView, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Status, WalkView};
-use super::document::{self, truncate, wrap};
+use super::document::{truncate, wrap};
 use super::keys::{Action, help_rows, keys_of};
 use crate::text::{Lang, format_number};
 use crate::tree::Node;
@@ -323,7 +323,7 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
 
 fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     let lang = app.lang;
-    let Some(rec) = &view.result else {
+    let Some(doc) = &view.document else {
         frame.render_widget(
             Paragraph::new(t(
                 lang,
@@ -334,7 +334,6 @@ fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
         );
         return;
     };
-    let doc = document::build(rec, body.width.saturating_sub(4), &app.theme);
     let height = usize::from(body.height.saturating_sub(2));
     let max = doc.lines.len().saturating_sub(height);
     let scroll = view.scroll.min(max);
@@ -358,7 +357,13 @@ fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     let block = bordered(app, &title);
     let inner = block.inner(body);
     frame.render_widget(block, body);
-    let visible: Vec<Line> = doc.lines.into_iter().skip(scroll).take(height).collect();
+    let visible: Vec<Line> = doc
+        .lines
+        .iter()
+        .skip(scroll)
+        .take(height)
+        .cloned()
+        .collect();
     frame.render_widget(Paragraph::new(visible), inner);
 }
 
