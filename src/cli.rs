@@ -282,7 +282,6 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
         ));
     }
     let assets = Arc::new(load_assets(cli.assets.as_deref())?);
-    assets.warm_in_background();
     let answers = cli.answers.as_deref().map(read_answers_file).transpose()?;
     let named = cli
         .tree

@@ -16,13 +16,20 @@ fn markdown(scenario: &str, lang: Lang) -> String {
         tree: String,
         answers: IndexMap<String, gpuwise::cli::AnswerValue>,
     }
-    let path = format!("{}/tests/scenarios/{scenario}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/scenarios/{scenario}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).expect("scenario exists");
     let s: Scenario = serde_saphyr::from_str(&text).expect("scenario parses");
     let assets = Assets::embedded();
     let tree = library::load(&library::find(&s.tree).expect("shipped"), &assets).expect("loads");
     let mut walk = Walk::new(tree).expect("starts");
-    let answers = s.answers.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
+    let answers = s
+        .answers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_text()))
+        .collect();
     walk.replay(&answers).expect("answers apply");
     to_markdown(&Recommendation::build(&walk, &assets, lang).expect("a result"))
 }

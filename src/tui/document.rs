@@ -21,6 +21,47 @@ pub struct Document {
     pub key: (u16, Lang, Theme),
 }
 
+/// Closing punctuation that must not start a line (a simple 禁则: it stays with what precedes it).
+const NO_LINE_START: &str = "，。、；：？！）」』》〉】…—,.;:?!)";
+
+/// Words for textwrap: split at ASCII spaces, and between CJK characters, where Chinese may
+/// break; closing punctuation stays attached. This replaces textwrap's Unicode line-break
+/// feature, whose ICU data cost start-up time and binary size for the same result here.
+fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    use textwrap::core::Word;
+    use unicode_width::UnicodeWidthChar;
+    Box::new(
+        textwrap::WordSeparator::AsciiSpace
+            .find_words(line)
+            .flat_map(|word| {
+                let text = word.word;
+                let mut cuts = vec![0];
+                let mut chars = text.char_indices().peekable();
+                while let Some((_, c)) = chars.next() {
+                    let wide = c.width().unwrap_or(0) == 2;
+                    if let Some(&(next_at, next)) = chars.peek() {
+                        let next_wide = next.width().unwrap_or(0) == 2;
+                        if (wide || next_wide) && !NO_LINE_START.contains(next) {
+                            cuts.push(next_at);
+                        }
+                    }
+                }
+                cuts.push(text.len());
+                let last = cuts.len() - 2;
+                cuts.windows(2)
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let mut piece = Word::from(&text[w[0]..w[1]]);
+                        if i == last {
+                            piece.whitespace = word.whitespace;
+                        }
+                        piece
+                    })
+                    .collect::<Vec<_>>()
+            }),
+    )
+}
+
 /// Wraps `text` to `width` display columns without cutting English words or garbling CJK.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
@@ -29,7 +70,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             if para.is_empty() {
                 vec![String::new()]
             } else {
-                textwrap::wrap(para, textwrap::Options::new(width).break_words(true))
+                let options = textwrap::Options::new(width)
+                    .break_words(true)
+                    .word_separator(textwrap::WordSeparator::Custom(words));
+                textwrap::wrap(para, options)
                     .into_iter()
                     .map(|c| c.into_owned())
                     .collect()
@@ -315,6 +359,21 @@ mod tests {
             10,
         ) {
             assert!(line.width() <= 10, "{line}");
+        }
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        // From 6 columns up, every unbreakable piece of this text (at most "(g)。") fits a line.
+        for width in 6..20 {
+            for line in wrap(
+                "按 Enter 开始。每个问题都会说明为什么问(w),术语可在术语表中查看(g)。",
+                width,
+            ) {
+                assert!(line.width() <= width, "{line}");
+                let first = line.chars().next().unwrap_or(' ');
+                assert!(!"，。、".contains(first), "width {width}: `{line}`");
+            }
         }
     }
 

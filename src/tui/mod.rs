@@ -91,8 +91,10 @@ pub fn run(mut app: App) -> io::Result<()> {
     let result = (|| -> io::Result<()> {
         let size = terminal.size()?;
         app::update(&mut app, Event::Resize(size.width, size.height));
+        terminal.draw(|frame| view::view(&app, frame))?;
+        // The first question is on screen: parse the rest of the assets while the person reads.
+        app.assets.warm_in_background();
         loop {
-            terminal.draw(|frame| view::view(&app, frame))?;
             // Blocks until input: nothing is drawn and no CPU is used while idle.
             let event = match event::read()? {
                 event::Event::Key(key) => match key_from_crossterm(key) {
@@ -113,6 +115,7 @@ pub fn run(mut app: App) -> io::Result<()> {
                     }
                 }
             }
+            terminal.draw(|frame| view::view(&app, frame))?;
         }
     })();
     restore_terminal();
