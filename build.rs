@@ -6,6 +6,10 @@
 
 use std::path::Path;
 
+/// Files embedded deflated (see `Embedded` in src/assets/mod.rs): what the first question
+/// screen of `--tree quick-check` does not need.
+const DEFLATED: &[&str] = &["catalog", "patterns", "advice", "gpu-or-cpu", "gpu-memory"];
+
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     for dir in ["trees", "assets"] {
@@ -32,7 +36,16 @@ fn main() {
                 .to_string_lossy()
                 .into_owned();
             let json = serde_json::to_string(&value).expect("a JSON value serializes");
-            std::fs::write(target.join(format!("{name}.json")), json).expect("OUT_DIR is writable");
+            // Parts the first screen does not need are stored deflated: they are parsed on a
+            // background thread anyway, and this keeps the binary small.
+            if DEFLATED.contains(&name.as_str()) {
+                let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
+                std::fs::write(target.join(format!("{name}.json.deflate")), packed)
+                    .expect("OUT_DIR is writable");
+            } else {
+                std::fs::write(target.join(format!("{name}.json")), json)
+                    .expect("OUT_DIR is writable");
+            }
         }
     }
 }

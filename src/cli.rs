@@ -158,15 +158,9 @@ pub struct AssetTexts {
 
 impl AssetTexts {
     pub fn read(dir: Option<&std::path::Path>) -> Result<AssetTexts, CliError> {
-        let embedded = assets::EMBEDDED;
-        let defaults = [
-            embedded.catalog,
-            embedded.patterns,
-            embedded.glossary,
-            embedded.advice,
-        ];
-        let mut files = defaults.map(|(name, text)| (name.to_string(), text.to_string()));
-        let mut format = embedded.format;
+        let mut files =
+            assets::EMBEDDED.map(|(name, data)| (name.to_string(), data.text().into_owned()));
+        let mut format = crate::tree::load::SourceFormat::Json;
         if let Some(dir) = dir {
             format = crate::tree::load::SourceFormat::Yaml;
             for (name, text) in &mut files {

@@ -1,6 +1,6 @@
 //! Where trees come from: shipped (embedded), the user's config directory, or a file path.
 
-use crate::assets::Assets;
+use crate::assets::{Assets, Embedded};
 use crate::diag::{Diagnostic, FileReport, Span};
 use crate::tree::Tree;
 use crate::tree::load::{Limits, SourceFormat, parse_source};
@@ -8,23 +8,32 @@ use crate::tree::validate::validate_tree;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The trees shipped inside the binary: id, file name and the JSON build.rs made of it. A
-/// shipped tree's id is its file name (tests/shipped.rs checks it).
-pub const SHIPPED_TREES: &[(&str, &str, &str)] = &[
+/// The trees shipped inside the binary: id, file name and the JSON build.rs made of it (the
+/// two large trees deflated). A shipped tree's id is its file name (tests/shipped.rs checks it).
+pub const SHIPPED_TREES: &[(&str, &str, Embedded)] = &[
     (
         "gpu-or-cpu",
         "trees/gpu-or-cpu.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/trees/gpu-or-cpu.json")),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/trees/gpu-or-cpu.json.deflate"
+        ))),
     ),
     (
         "quick-check",
         "trees/quick-check.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/trees/quick-check.json")),
+        Embedded::Json(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/trees/quick-check.json"
+        ))),
     ),
     (
         "gpu-memory",
         "trees/gpu-memory.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/trees/gpu-memory.json")),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/trees/gpu-memory.json.deflate"
+        ))),
     ),
 ];
 
@@ -98,14 +107,19 @@ pub fn read_file(path: &Path, origin: Origin) -> Result<TreeSource, LibraryError
     })
 }
 
+/// One shipped tree, decoded.
+fn shipped_source(name: &str, data: Embedded) -> TreeSource {
+    TreeSource {
+        name: name.to_string(),
+        text: data.text().into_owned(),
+        origin: Origin::Shipped,
+    }
+}
+
 pub fn shipped() -> Vec<TreeSource> {
     SHIPPED_TREES
         .iter()
-        .map(|(_, name, text)| TreeSource {
-            name: name.to_string(),
-            text: text.to_string(),
-            origin: Origin::Shipped,
-        })
+        .map(|(_, name, data)| shipped_source(name, *data))
         .collect()
 }
 
@@ -136,9 +150,9 @@ fn declared_id(text: &str) -> Option<&str> {
 /// `--tree NAME|PATH`: a shipped id, then a user tree id, then a file path.
 pub fn find(name: &str) -> Result<TreeSource, LibraryError> {
     let mut known: Vec<String> = Vec::new();
-    for (source, (id, _, _)) in shipped().into_iter().zip(SHIPPED_TREES) {
+    for (id, file, data) in SHIPPED_TREES {
         if *id == name {
-            return Ok(source);
+            return Ok(shipped_source(file, *data));
         }
         known.push(id.to_string());
     }

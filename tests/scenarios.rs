@@ -143,7 +143,7 @@ fn check(scenario: &Scenario, assets: &assets::Assets) -> Result<(), String> {
 
 #[test]
 fn every_scenario_reaches_its_expected_result() {
-    let assets = assets::EMBEDDED.parse().expect("shipped assets parse");
+    let assets = assets::Assets::embedded();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("tests/scenarios exists")

@@ -223,18 +223,41 @@ pub struct AdviceList {
 /// (build.rs); parts read from `--assets DIR` are parsed up front so their errors show at once.
 pub struct Lazy<T> {
     cell: OnceLock<T>,
-    json: &'static str,
+    json: Embedded,
+}
+
+/// An embedded asset file: JSON, or JSON deflated by build.rs for the parts the first screen
+/// does not need.
+#[derive(Clone, Copy, Debug)]
+pub enum Embedded {
+    Json(&'static str),
+    Deflated(&'static [u8]),
+}
+
+impl Embedded {
+    pub fn text(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Embedded::Json(text) => text.into(),
+            Embedded::Deflated(bytes) => {
+                let raw = miniz_oxide::inflate::decompress_to_vec(bytes)
+                    .expect("build.rs deflated this; tests/shipped.rs inflates it");
+                String::from_utf8(raw)
+                    .expect("build.rs wrote UTF-8 JSON")
+                    .into()
+            }
+        }
+    }
 }
 
 impl<T: DeserializeOwned> Lazy<T> {
     fn parsed(value: T) -> Self {
         Lazy {
             cell: OnceLock::from(value),
-            json: "",
+            json: Embedded::Json(""),
         }
     }
 
-    fn embedded(json: &'static str) -> Self {
+    fn embedded(json: Embedded) -> Self {
         Lazy {
             cell: OnceLock::new(),
             json,
@@ -243,7 +266,7 @@ impl<T: DeserializeOwned> Lazy<T> {
 
     pub fn get(&self) -> &T {
         self.cell.get_or_init(|| {
-            parse_json(self.json)
+            parse_json(&self.json.text())
                 .expect("embedded assets are checked by the test suite (tests/shipped.rs)")
         })
     }
@@ -260,11 +283,12 @@ pub struct Assets {
 impl Assets {
     /// The assets shipped inside the binary, parsed when first used.
     pub fn embedded() -> Assets {
+        let [catalog, patterns, glossary, advice] = EMBEDDED.map(|(_, data)| data);
         Assets {
-            catalog: Lazy::embedded(EMBEDDED.catalog.1),
-            patterns: Lazy::embedded(EMBEDDED.patterns.1),
-            glossary: Lazy::embedded(EMBEDDED.glossary.1),
-            advice: Lazy::embedded(EMBEDDED.advice.1),
+            catalog: Lazy::embedded(catalog),
+            patterns: Lazy::embedded(patterns),
+            glossary: Lazy::embedded(glossary),
+            advice: Lazy::embedded(advice),
         }
     }
 
@@ -317,26 +341,38 @@ pub struct AssetSources<'a> {
     pub advice: (&'a str, &'a str),
 }
 
-/// The asset files shipped inside the binary, as JSON made from assets/*.yaml by build.rs.
-pub const EMBEDDED: AssetSources<'static> = AssetSources {
-    format: SourceFormat::Json,
-    catalog: (
+/// The asset files shipped inside the binary (catalog, patterns, glossary, advice), made from
+/// assets/*.yaml by build.rs, with the names errors show them by.
+pub const EMBEDDED: [(&str, Embedded); 4] = [
+    (
         "assets/catalog.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/assets/catalog.json")),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/catalog.json.deflate"
+        ))),
     ),
-    patterns: (
+    (
         "assets/patterns.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/assets/patterns.json")),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/patterns.json.deflate"
+        ))),
     ),
-    glossary: (
+    (
         "assets/glossary.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/assets/glossary.json")),
+        Embedded::Json(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/assets/glossary.json"
+        ))),
     ),
-    advice: (
+    (
         "assets/advice.yaml",
-        include_str!(concat!(env!("OUT_DIR"), "/assets/advice.json")),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/advice.json.deflate"
+        ))),
     ),
-};
+];
 
 /// A failure to parse one asset file.
 #[derive(Debug, thiserror::Error)]
