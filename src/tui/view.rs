@@ -7,7 +7,7 @@ use super::keys::{Action, help_rows, keys_of};
 use crate::text::{Lang, format_number};
 use crate::tree::Node;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Padding, Paragraph};
@@ -19,12 +19,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         too_small(app, frame, area);
         return;
     }
-    let [header, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, status] = rows(area, [Some(1), None, Some(1)]);
     match &app.screen {
         Screen::Start { selected } => start(app, frame, header, body, *selected),
         Screen::Walk(view) => {
@@ -42,6 +37,27 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Export { path }) => export_prompt(app, frame, body, path),
         None => {}
     }
+}
+
+/// Splits `area` into rows of fixed heights and one (`None`) that takes what is left; fixed
+/// rows take their heights in order, so the later ones shrink when the area is too short.
+/// Every split here is of this simple
+/// kind, and doing it directly spares the first frame ratatui's constraint solver.
+fn rows<const N: usize>(area: Rect, heights: [Option<u16>; N]) -> [Rect; N] {
+    let mut left = area.height;
+    let mut fixed = heights.map(|h| h.unwrap_or(0));
+    for h in &mut fixed {
+        *h = (*h).min(left);
+        left -= *h;
+    }
+    let mut y = area.y;
+    let mut out = [Rect::default(); N];
+    for (i, h) in heights.iter().enumerate() {
+        let height = if h.is_some() { fixed[i] } else { left };
+        out[i] = Rect::new(area.x, y, area.width, height);
+        y += height;
+    }
+    out
 }
 
 fn t(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -110,12 +126,7 @@ fn start(app: &App, frame: &mut Frame, header: Rect, body: Rect, selected: usize
         return;
     };
     let list_height = (app.trees.len() as u16).min(inner.height / 2).max(1);
-    let [list_area, _, detail] = Layout::vertical([
-        Constraint::Length(list_height),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
+    let [list_area, _, detail] = rows(inner, [Some(list_height), Some(1), None]);
     let items: Vec<ListItem> = app
         .trees
         .iter()
@@ -237,14 +248,16 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     let terms_height = u16::from(term_line.is_some());
     let rest = inner.height.saturating_sub(q_height + 1 + terms_height);
     let why_height = (why_lines.len() as u16).min(rest / 2);
-    let [q_area, _, choices_area, why_area, terms_area] = Layout::vertical([
-        Constraint::Length(q_height),
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(why_height),
-        Constraint::Length(terms_height),
-    ])
-    .areas(inner);
+    let [q_area, _, choices_area, why_area, terms_area] = rows(
+        inner,
+        [
+            Some(q_height),
+            Some(1),
+            None,
+            Some(why_height),
+            Some(terms_height),
+        ],
+    );
     frame.render_widget(Paragraph::new(question), q_area);
     match node {
         Node::Question(q) => {
