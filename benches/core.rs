@@ -21,10 +21,22 @@ use std::sync::Arc;
 fn fixture_assets() -> Assets {
     AssetSources {
         format: SourceFormat::Yaml,
-        catalog: ("catalog", include_str!("../tests/fixtures/assets/catalog.yaml")),
-        patterns: ("patterns", include_str!("../tests/fixtures/assets/patterns.yaml")),
-        glossary: ("glossary", include_str!("../tests/fixtures/assets/glossary.yaml")),
-        advice: ("advice", include_str!("../tests/fixtures/assets/advice.yaml")),
+        catalog: (
+            "catalog",
+            include_str!("../tests/fixtures/assets/catalog.yaml"),
+        ),
+        patterns: (
+            "patterns",
+            include_str!("../tests/fixtures/assets/patterns.yaml"),
+        ),
+        glossary: (
+            "glossary",
+            include_str!("../tests/fixtures/assets/glossary.yaml"),
+        ),
+        advice: (
+            "advice",
+            include_str!("../tests/fixtures/assets/advice.yaml"),
+        ),
     }
     .parse()
     .expect("fixture assets parse")
@@ -34,7 +46,12 @@ fn shipped(c: &mut Criterion) {
     c.bench_function("embedded assets: parse all four", |b| {
         b.iter(|| {
             let assets = Assets::embedded();
-            black_box((assets.catalog(), assets.patterns(), assets.glossary(), assets.advice_list()));
+            black_box((
+                assets.catalog(),
+                assets.patterns(),
+                assets.glossary(),
+                assets.advice_list(),
+            ));
         })
     });
     c.bench_function("embedded trees: load all three", |b| {
@@ -45,19 +62,35 @@ fn shipped(c: &mut Criterion) {
             }
         })
     });
-    let yaml: Vec<(String, String)> = ["trees/gpu-or-cpu.yaml", "trees/gpu-memory.yaml", "trees/quick-check.yaml"]
-        .iter()
-        .map(|f| (f.to_string(), std::fs::read_to_string(f).expect("run from the crate root")))
-        .collect();
-    c.bench_function("shipped trees: YAML parse + validate (as `gpuwise validate`)", |b| {
-        let assets = Assets::embedded();
-        b.iter(|| {
-            for (name, text) in &yaml {
-                let source = TreeSource { name: name.clone(), text: text.clone(), origin: Origin::File };
-                black_box(library::check(&source, &assets));
-            }
-        })
-    });
+    let yaml: Vec<(String, String)> = [
+        "trees/gpu-or-cpu.yaml",
+        "trees/gpu-memory.yaml",
+        "trees/quick-check.yaml",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            f.to_string(),
+            std::fs::read_to_string(f).expect("run from the crate root"),
+        )
+    })
+    .collect();
+    c.bench_function(
+        "shipped trees: YAML parse + validate (as `gpuwise validate`)",
+        |b| {
+            let assets = Assets::embedded();
+            b.iter(|| {
+                for (name, text) in &yaml {
+                    let source = TreeSource {
+                        name: name.clone(),
+                        text: text.clone(),
+                        origin: Origin::File,
+                    };
+                    black_box(library::check(&source, &assets));
+                }
+            })
+        },
+    );
 }
 
 fn synthetic_trees(c: &mut Criterion) {
@@ -65,11 +98,19 @@ fn synthetic_trees(c: &mut Criterion) {
     let mut group = c.benchmark_group("synthetic tree: YAML parse + validate");
     group.sample_size(10);
     for n in [1_000, 10_000, 100_000] {
-        let source = TreeSource { name: format!("synthetic-{n}"), text: synthetic::tree_yaml(n), origin: Origin::File };
+        let source = TreeSource {
+            name: format!("synthetic-{n}"),
+            text: synthetic::tree_yaml(n),
+            origin: Origin::File,
+        };
         group.bench_with_input(BenchmarkId::from_parameter(n), &source, |b, source| {
             b.iter(|| {
                 let (tree, report) = library::check(source, &assets);
-                assert!(tree.is_some() && report.error_count() == 0, "{}", report.render());
+                assert!(
+                    tree.is_some() && report.error_count() == 0,
+                    "{}",
+                    report.render()
+                );
             })
         });
     }
@@ -94,7 +135,8 @@ fn app_at(width: u16, height: u16, keys: &[Key]) -> App {
     let assets = Arc::new(Assets::embedded());
     let source = library::find("quick-check").expect("shipped");
     let tree = library::load(&source, &assets).expect("loads");
-    let mut app = App::new(assets, vec![tree], Lang::En, Theme::new(true, false), true).expect("starts");
+    let mut app =
+        App::new(assets, vec![tree], Lang::En, Theme::new(true, false), true).expect("starts");
     update(&mut app, Event::Resize(width, height));
     for key in keys {
         update(&mut app, Event::Key(*key));
@@ -106,13 +148,18 @@ fn render(c: &mut Criterion) {
     for (w, h) in [(80, 24), (200, 50)] {
         for (name, keys) in [
             ("question", &[][..]),
-            ("result", &[Key::Char('1'), Key::Char('1'), Key::Char('1')][..]),
+            (
+                "result",
+                &[Key::Char('1'), Key::Char('1'), Key::Char('1')][..],
+            ),
         ] {
             let app = app_at(w, h, keys);
             let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
             c.bench_function(&format!("view: {name} screen at {w}x{h}"), |b| {
                 b.iter(|| {
-                    terminal.draw(|frame| gpuwise::tui::view::view(&app, frame)).expect("draws");
+                    terminal
+                        .draw(|frame| gpuwise::tui::view::view(&app, frame))
+                        .expect("draws");
                 })
             });
         }
@@ -124,7 +171,9 @@ fn render(c: &mut Criterion) {
             || app_at(80, 24, &[]),
             |mut app| {
                 update(&mut app, Event::Key(Key::Char('1')));
-                terminal.draw(|frame| gpuwise::tui::view::view(&app, frame)).expect("draws");
+                terminal
+                    .draw(|frame| gpuwise::tui::view::view(&app, frame))
+                    .expect("draws");
             },
             criterion::BatchSize::SmallInput,
         );

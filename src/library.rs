@@ -8,15 +8,15 @@ use crate::tree::validate::validate_tree;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The trees shipped inside the binary: id, file name and the JSON build.rs made of it (the
-/// two large trees deflated). A shipped tree's id is its file name (tests/shipped.rs checks it).
+/// The trees shipped inside the binary: id, file name and the JSON build.rs made of it
+/// (gpu-memory deflated). A shipped tree's id is its file name (tests/shipped.rs checks it).
 pub const SHIPPED_TREES: &[(&str, &str, Embedded)] = &[
     (
         "gpu-or-cpu",
         "trees/gpu-or-cpu.yaml",
-        Embedded::Deflated(include_bytes!(concat!(
+        Embedded::Json(include_str!(concat!(
             env!("OUT_DIR"),
-            "/trees/gpu-or-cpu.json.deflate"
+            "/trees/gpu-or-cpu.json"
         ))),
     ),
     (

@@ -29,6 +29,10 @@ fn size(cols: u16, rows: u16) -> PtySize {
 
 impl Session {
     fn start(args: &[&str], cols: u16, rows: u16) -> Session {
+        Session::start_with(args, cols, rows, &[])
+    }
+
+    fn start_with(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .expect("a pty");
@@ -38,6 +42,9 @@ impl Session {
         cmd.env("LANG", "C.UTF-8");
         cmd.env("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -187,4 +194,29 @@ fn sigterm_restores_the_terminal() {
     let raw = s.raw();
     assert!(raw.contains(LEAVE_ALT_SCREEN));
     assert!(raw.contains(SHOW_CURSOR));
+}
+
+#[test]
+fn term_dumb_draws_ascii_only() {
+    let mut s = Session::start_with(&["--tree", "quick-check"], 80, 24, &[("TERM", "dumb")]);
+    s.wait_for("Does the core of the work do large matrix");
+    let screen = s.screen();
+    assert!(screen.contains("+-"), "{screen}");
+    assert!(screen.is_ascii(), "{screen}");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_one_by_one_terminal_and_a_resize_storm_end_well() {
+    let mut s = Session::start(&["--tree", "quick-check"], 1, 1);
+    std::thread::sleep(Duration::from_millis(200));
+    for i in 0..60u16 {
+        s.resize(20 + (i * 7) % 120, 5 + (i * 3) % 50);
+    }
+    s.resize(80, 24);
+    s.wait_for("Does the core of the work do large matrix");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(!s.raw().contains("panicked"));
 }

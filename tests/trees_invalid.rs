@@ -218,3 +218,42 @@ fn the_valid_fixture_has_no_problems() {
     assert!(tree.is_some());
     assert_eq!(report.render(), "");
 }
+
+#[test]
+fn overlong_texts_are_refused() {
+    let long = "x".repeat(gpuwise::assets::validate::MAX_TEXT_CHARS + 1);
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/valid/sizing.yaml"
+    ))
+    .unwrap()
+    .replace(
+        "rationale: {en: Small., zh: 小。}",
+        &format!("rationale: {{en: {long}, zh: 小。}}"),
+    );
+    let source = gpuwise::library::TreeSource {
+        name: "long.yaml".into(),
+        text,
+        origin: gpuwise::library::Origin::File,
+    };
+    let (_, report) = check(&source, &fixture_assets());
+    assert!(
+        report
+            .render()
+            .contains("error: `summary/rationale` is 4001 characters long, over the limit of 4000"),
+        "{}",
+        report.render()
+    );
+}
+
+#[test]
+fn trees_over_the_node_limit_are_refused() {
+    let (tree, _) = check(&fixture("valid/sizing.yaml"), &fixture_assets());
+    let diagnostics = gpuwise::tree::validate::validate_tree(&tree.unwrap(), &fixture_assets(), 3);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0].message,
+        "the tree has 7 nodes, over the limit of 3"
+    );
+    assert!(diagnostics[0].span.line > 0);
+}

@@ -7,10 +7,16 @@ use std::fmt::Write as _;
 pub fn tree_yaml(nodes: usize) -> String {
     let nodes = nodes.max(7);
     let mut out = String::with_capacity(nodes * 170);
-    out.push_str("id: synthetic\nversion: 1\ntitle: {en: Synthetic, zh: 合成}\nstart: n0\nnodes:\n");
+    out.push_str(
+        "id: synthetic\nversion: 1\ntitle: {en: Synthetic, zh: 合成}\nstart: n0\nnodes:\n",
+    );
     let chain = nodes - 3; // a final branch and two results
     for i in 0..chain {
-        let next = if i + 1 < chain { format!("n{}", i + 1) } else { "end".to_string() };
+        let next = if i + 1 < chain {
+            format!("n{}", i + 1)
+        } else {
+            "end".to_string()
+        };
         let _ = match i % 4 {
             0 => writeln!(
                 out,

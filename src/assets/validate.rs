@@ -68,13 +68,26 @@ fn check_id(id: &At<String>, seen: &mut HashSet<String>, what: &str, out: &mut V
     }
 }
 
-/// A missing Chinese text is a warning (an error with `--strict`).
-pub fn check_chinese(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic>) {
+/// The longest text a person is asked to read on one screen, in characters.
+pub const MAX_TEXT_CHARS: usize = 4_000;
+
+/// Checks a text a person reads: a missing Chinese text is a warning (an error with
+/// `--strict`); a text over [`MAX_TEXT_CHARS`] is an error.
+pub fn check_text(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic>) {
     if text.lacks_chinese() {
         out.push(
             Diagnostic::warning(span, format!("`{field}` has no Chinese (`zh`) text"))
                 .with_hint("add `zh: ...` beside `en: ...`"),
         );
+    }
+    if let Some(long) = text.variants().find(|v| v.chars().count() > MAX_TEXT_CHARS) {
+        out.push(Diagnostic::error(
+            span,
+            format!(
+                "`{field}` is {} characters long, over the limit of {MAX_TEXT_CHARS}",
+                long.chars().count()
+            ),
+        ));
     }
 }
 
@@ -118,16 +131,16 @@ fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
             ));
         }
         if let Some(notes) = &gpu.notes {
-            check_chinese(notes, gpu.id.span, "notes", out);
+            check_text(notes, gpu.id.span, "notes", out);
         }
     }
     let mut seen = HashSet::new();
     for family in &catalog.families {
         check_id(&family.id, &mut seen, "family", out);
         check_source(&family.source, &family.checked, out);
-        check_chinese(&family.use_for, family.id.span, "use", out);
+        check_text(&family.use_for, family.id.span, "use", out);
         if let Some(note) = &family.regions_note {
-            check_chinese(note, family.id.span, "regions_note", out);
+            check_text(note, family.id.span, "regions_note", out);
         }
         match (family.kind, &family.gpu) {
             (FamilyKind::Gpu, None) => out.push(Diagnostic::error(
@@ -178,10 +191,10 @@ fn check_patterns(assets: &Assets, out: &mut Vec<Diagnostic>) {
     for pattern in &assets.patterns().patterns {
         let span = pattern.id.span;
         check_id(&pattern.id, &mut seen, "pattern", out);
-        check_chinese(&pattern.title, span, "title", out);
-        check_chinese(&pattern.when, span, "when", out);
+        check_text(&pattern.title, span, "title", out);
+        check_text(&pattern.when, span, "when", out);
         for component in &pattern.components {
-            check_chinese(component, span, "components", out);
+            check_text(component, span, "components", out);
         }
         if pattern.components.is_empty() {
             out.push(Diagnostic::error(
@@ -208,8 +221,8 @@ fn check_glossary(assets: &Assets, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for term in &assets.glossary().terms {
         check_id(&term.id, &mut seen, "term", out);
-        check_chinese(&term.short, term.id.span, "short", out);
-        check_chinese(&term.explain, term.id.span, "explain", out);
+        check_text(&term.short, term.id.span, "short", out);
+        check_text(&term.explain, term.id.span, "explain", out);
     }
     for term in &assets.glossary().terms {
         for see in &term.see {
@@ -227,7 +240,7 @@ fn check_advice(assets: &Assets, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for advice in &assets.advice_list().advice {
         check_id(&advice.id, &mut seen, "advice", out);
-        check_chinese(&advice.text, advice.id.span, "text", out);
+        check_text(&advice.text, advice.id.span, "text", out);
         match (&advice.source, &advice.checked) {
             (Some(source), Some(checked)) => check_source(source, checked, out),
             (Some(source), None) => out.push(Diagnostic::error(

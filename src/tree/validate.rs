@@ -1,7 +1,7 @@
 //! Checks a loaded tree against itself and the assets: every problem, not just the first.
 
 use super::{At, Node, Tree};
-use crate::assets::validate::{check_chinese, is_valid_id};
+use crate::assets::validate::{check_text, is_valid_id};
 use crate::assets::{Assets, Provider};
 use crate::diag::{Diagnostic, Span};
 use crate::text::{Text, placeholders};
@@ -69,8 +69,8 @@ impl Validator<'_> {
         self.out.push(Diagnostic::error(span, message));
     }
 
-    fn chinese(&mut self, text: &Text, span: Span, field: &str) {
-        check_chinese(text, span, field, &mut self.out);
+    fn text(&mut self, text: &Text, span: Span, field: &str) {
+        check_text(text, span, field, &mut self.out);
     }
 
     fn check_header(&mut self) {
@@ -81,9 +81,9 @@ impl Validator<'_> {
                 format!("tree id `{}` is not kebab-case", tree.id.value),
             );
         }
-        self.chinese(&tree.title, tree.id.span, "title");
+        self.text(&tree.title, tree.id.span, "title");
         if let Some(d) = &tree.description {
-            self.chinese(d, tree.id.span, "description");
+            self.text(d, tree.id.span, "description");
         }
         if tree.nodes.get(&tree.start.value).is_none() {
             self.out.push(
@@ -160,8 +160,8 @@ impl Validator<'_> {
         }
         match node {
             Node::Question(q) => {
-                self.chinese(&q.ask, span, "ask");
-                self.chinese(&q.why, span, "why");
+                self.text(&q.ask, span, "ask");
+                self.text(&q.why, span, "why");
                 self.check_terms(&q.terms);
                 if q.choices.is_empty() {
                     self.error(span, format!("question `{}` has no choices", id.value));
@@ -184,9 +184,9 @@ impl Validator<'_> {
                             format!("choice id `{}` is not kebab-case", c.id.value),
                         );
                     }
-                    self.chinese(&c.label, c.id.span, "label");
+                    self.text(&c.label, c.id.span, "label");
                     if let Some(hint) = &c.hint {
-                        self.chinese(hint, c.id.span, "hint");
+                        self.text(hint, c.id.span, "hint");
                     }
                     for (name, value) in &c.set {
                         self.check_var_name(name, value.span);
@@ -194,9 +194,9 @@ impl Validator<'_> {
                 }
             }
             Node::Number(n) => {
-                self.chinese(&n.ask, span, "ask");
-                self.chinese(&n.why, span, "why");
-                self.chinese(&n.unit, span, "unit");
+                self.text(&n.ask, span, "ask");
+                self.text(&n.why, span, "why");
+                self.text(&n.unit, span, "unit");
                 self.check_terms(&n.terms);
                 self.check_var_name(&n.var.value, n.var.span);
                 if !(n.min.value.is_finite() && n.max.value.is_finite()) {
@@ -224,7 +224,7 @@ impl Validator<'_> {
             }
             Node::Compute(c) => {
                 if let Some(note) = &c.note {
-                    self.chinese(note, span, "note");
+                    self.text(note, span, "note");
                 }
                 if c.set.is_empty() {
                     self.error(span, format!("compute `{}` sets nothing", id.value));
@@ -238,7 +238,7 @@ impl Validator<'_> {
                 for when in &b.when {
                     self.check_expression(&when.value.condition);
                     if let Some(note) = &when.value.note {
-                        self.chinese(note, when.span, "note");
+                        self.text(note, when.span, "note");
                     }
                 }
                 if b.otherwise.is_none() {
@@ -261,10 +261,10 @@ impl Validator<'_> {
     fn check_result(&mut self, id: &At<String>, r: &super::Outcome) {
         let span = id.span;
         for text in [&r.summary, &r.rationale] {
-            self.chinese(text, span, "summary/rationale");
+            self.text(text, span, "summary/rationale");
         }
         for step in &r.next_steps {
-            self.chinese(step, span, "next_steps");
+            self.text(step, span, "next_steps");
         }
         let mut covered: HashSet<Provider> = HashSet::new();
         for family in &r.families {
@@ -282,7 +282,7 @@ impl Validator<'_> {
             }
         }
         for (provider, text) in &r.no_equivalent {
-            self.chinese(text, span, "no_equivalent");
+            self.text(text, span, "no_equivalent");
             if covered.contains(provider) {
                 self.out.push(Diagnostic::warning(
                     span,
@@ -326,7 +326,7 @@ impl Validator<'_> {
                     ),
                 ),
                 Some(_) => {}
-                None => self.chinese(&item.value, item.span, "pitfalls/cost"),
+                None => self.text(&item.value, item.span, "pitfalls/cost"),
             }
         }
     }
