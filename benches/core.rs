@@ -115,6 +115,22 @@ fn synthetic_trees(c: &mut Criterion) {
         });
     }
     group.finish();
+    // The same trees already parsed: what the checks themselves cost, apart from the parser.
+    let mut group = c.benchmark_group("synthetic tree: validate only");
+    group.sample_size(10);
+    for n in [1_000, 10_000, 100_000] {
+        let text = synthetic::tree_yaml(n);
+        let tree: gpuwise::tree::Tree =
+            gpuwise::tree::load::parse_yaml(&text, &gpuwise::tree::load::Limits::default())
+                .expect("parses");
+        group.bench_with_input(BenchmarkId::from_parameter(n), &tree, |b, tree| {
+            b.iter(|| {
+                let problems = gpuwise::tree::validate::validate_tree(tree, &assets, 200_000);
+                assert!(problems.is_empty());
+            })
+        });
+    }
+    group.finish();
 }
 
 fn engine_step(c: &mut Criterion) {

@@ -1,6 +1,10 @@
 //! A deterministic synthetic tree of any size, for benchmarks and the validator's scaling
 //! check. Every node kind appears; every node is reachable; every variable is set before use.
-//! It uses only the fixture assets' ids (tests/fixtures/assets).
+//! Like real trees it has a bounded set of variables (64 names, set again and again) rather
+//! than one new variable per node. It uses only the fixture assets' ids (tests/fixtures/assets).
+
+/// How many distinct variable names the tree cycles through.
+const VARIABLES: usize = 64;
 
 use std::fmt::Write as _;
 
@@ -20,17 +24,19 @@ pub fn tree_yaml(nodes: usize) -> String {
         let _ = match i % 4 {
             0 => writeln!(
                 out,
-                "  n{i}:\n    number:\n      ask: {{en: Size {i}?, zh: 大小 {i}?}}\n      why: {{en: It sizes the next step., zh: 它决定下一步。}}\n      var: v{i}\n      unit: GB\n      min: 0\n      max: 100\n      default: 7\n      next: {next}"
+                "  n{i}:\n    number:\n      ask: {{en: Size {i}?, zh: 大小 {i}?}}\n      why: {{en: It sizes the next step., zh: 它决定下一步。}}\n      var: v{}\n      unit: GB\n      min: 0\n      max: 100\n      default: 7\n      next: {next}",
+                i % VARIABLES
             ),
             1 => writeln!(
                 out,
-                "  n{i}:\n    compute:\n      set:\n        x{i}: v{} * 2 + 1\n      next: {next}",
-                i - 1
+                "  n{i}:\n    compute:\n      set:\n        x{}: v{} * 2 + 1\n      next: {next}",
+                i % VARIABLES,
+                (i - 1) % VARIABLES
             ),
             2 => writeln!(
                 out,
                 "  n{i}:\n    branch:\n      when:\n        - if: x{} > 50\n          next: {next}\n      otherwise: {next}",
-                i - 1
+                (i - 1) % VARIABLES
             ),
             _ => writeln!(
                 out,
