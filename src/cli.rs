@@ -438,8 +438,8 @@ pub fn describe_question(id: &str, node: &Node, lang: Lang) -> String {
         Node::Number(n) => format!(
             "question `{id}`: {}\ntakes a number from {} to {} ({})\nanswer with --answer {id}=<number>",
             n.ask.get(lang),
-            format_number(n.min.value),
-            format_number(n.max.value),
+            format_number_exact(n.min.value),
+            format_number_exact(n.max.value),
             n.unit.get(lang)
         ),
         _ => format!("node `{id}`"),

@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::assets::Assets;
 use crate::engine::{Answer, EngineError, Walk, format_number_exact};
 use crate::recommend::Recommendation;
-use crate::text::{Lang, format_number};
+use crate::text::Lang;
 use crate::tree::{Node, Tree};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -228,13 +228,13 @@ fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
     let range = |min: f64, max: f64| match lang {
         Lang::En => format!(
             "enter a number from {} to {} {unit}",
-            format_number(min),
-            format_number(max)
+            format_number_exact(min),
+            format_number_exact(max)
         ),
         Lang::Zh => format!(
             "请输入 {} 到 {} 之间的数({unit})",
-            format_number(min),
-            format_number(max)
+            format_number_exact(min),
+            format_number_exact(max)
         ),
     };
     match err {

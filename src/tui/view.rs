@@ -4,7 +4,8 @@
 use super::app::{App, GlossaryView, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Status, WalkView};
 use super::document::{truncate, wrap};
 use super::keys::{Action, help_rows, keys_of};
-use crate::text::{Lang, format_number};
+use crate::engine::format_number_exact;
+use crate::text::Lang;
 use crate::tree::Node;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -247,7 +248,9 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
         .max(1);
     let terms_height = u16::from(term_line.is_some());
     let rest = inner.height.saturating_sub(q_height + 1 + terms_height);
-    let why_height = (why_lines.len() as u16).min(rest / 2);
+    // A `why` that does not fit beside the choices opens over them instead, whole.
+    let why_fits = (why_lines.len() as u16) <= rest / 2;
+    let why_height = if why_fits { why_lines.len() as u16 } else { 0 };
     let [q_area, _, choices_area, why_area, terms_area] = rows(
         inner,
         [
@@ -300,9 +303,9 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
             let range = format!(
                 "{} {}{}{} {}",
                 t(lang, "range", "范围"),
-                format_number(n.min.value),
+                format_number_exact(n.min.value),
                 app.theme.sym("–", "-"),
-                format_number(n.max.value),
+                format_number_exact(n.max.value),
                 n.unit.get(lang)
             );
             let cursor = if app.theme.ascii { "_" } else { "▏" };
@@ -328,7 +331,17 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
         }
         _ => {}
     }
-    frame.render_widget(Paragraph::new(why_lines), why_area);
+    if why_fits {
+        frame.render_widget(Paragraph::new(why_lines), why_area);
+    } else {
+        let rect = popup(body, 72, body.height);
+        frame.render_widget(Clear, rect);
+        let block = bordered(app, t(lang, "Why this is asked", "为什么问这个"));
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let lines = paragraph_lines(why.get(lang), inner.width, Style::new());
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
     if let Some(line) = term_line {
         frame.render_widget(line, terms_area);
     }
