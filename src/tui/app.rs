@@ -65,6 +65,9 @@ pub struct WalkView {
     pub selected: usize,
     /// The text typed into a number question.
     pub input: String,
+    /// The field holds a default or an earlier answer: the first character typed replaces it,
+    /// as in a selected text field.
+    pub input_prefilled: bool,
     /// Why the last typed number was rejected.
     pub input_error: Option<String>,
     /// Built once the walk reaches a result, in the current language.
@@ -125,6 +128,7 @@ impl App {
             walk,
             selected: 0,
             input: String::new(),
+            input_prefilled: false,
             input_error: None,
             result: None,
             document: None,
@@ -201,6 +205,7 @@ fn prepare(view: &mut WalkView, assets: &Assets, lang: Lang, previous: Option<An
     view.scroll = 0;
     view.selected = 0;
     view.input.clear();
+    view.input_prefilled = false;
     view.result = None;
     match (view.walk.current(), previous) {
         (Node::Question(q), Some(Answer::Choice(id))) => {
@@ -210,10 +215,14 @@ fn prepare(view: &mut WalkView, assets: &Assets, lang: Lang, previous: Option<An
                 .position(|c| c.value.id.value == id)
                 .unwrap_or(0);
         }
-        (Node::Number(_), Some(Answer::Number(n))) => view.input = format_number_exact(n),
+        (Node::Number(_), Some(Answer::Number(n))) => {
+            view.input = format_number_exact(n);
+            view.input_prefilled = true;
+        }
         (Node::Number(n), _) => {
             if let Some(d) = &n.default {
                 view.input = format_number_exact(d.value);
+                view.input_prefilled = true;
             }
         }
         _ => {}
@@ -329,10 +338,15 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         && matches!(view.walk.current(), Node::Number(_))
         && (c.is_ascii_digit() || c == '.' || c == '-')
     {
-        let mut candidate = view.input.clone();
+        let mut candidate = if view.input_prefilled {
+            String::new()
+        } else {
+            view.input.clone()
+        };
         candidate.push(c);
         if is_number_prefix(&candidate) {
             view.input = candidate;
+            view.input_prefilled = false;
             view.input_error = None;
         }
         return Vec::new();
@@ -458,6 +472,7 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                 },
                 (Action::Back, Node::Number(_)) if !view.input.is_empty() => {
                     view.input.pop();
+                    view.input_prefilled = false;
                     view.input_error = None;
                 }
                 (Action::Back, _) => match view.walk.back() {
