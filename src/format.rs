@@ -1,7 +1,7 @@
 //! A recommendation as plain text or Markdown (the JSON form is its serde serialization).
 //! The TUI's exported report is the Markdown form.
 
-use crate::recommend::{FamilyView, Recommendation};
+use crate::recommend::{FamilyView, Recommendation, ResultView};
 use crate::text::{Lang, format_number};
 use std::fmt::Write as _;
 
@@ -119,6 +119,15 @@ pub fn family_headers(lang: Lang) -> [&'static str; 6] {
     labels(lang).columns
 }
 
+/// The result's lists that both formats print, with their headings.
+fn advice_lists<'a>(l: &Labels, res: &'a ResultView) -> [(&'static str, &'a [String]); 3] {
+    [
+        (l.pitfalls, &res.pitfalls),
+        (l.cost, &res.cost),
+        (l.next_steps, &res.next_steps),
+    ]
+}
+
 pub fn to_markdown(r: &Recommendation) -> String {
     let l = labels(r.lang);
     let res = &r.result;
@@ -166,11 +175,7 @@ pub fn to_markdown(r: &Recommendation) -> String {
     }
     let _ = writeln!(out, "\n```text\n{}\n```\n", res.pattern.diagram);
     let _ = writeln!(out, "## {}\n\n{}\n", l.rationale, res.rationale);
-    for (title, items) in [
-        (l.pitfalls, &res.pitfalls),
-        (l.cost, &res.cost),
-        (l.next_steps, &res.next_steps),
-    ] {
+    for (title, items) in advice_lists(&l, res) {
         if items.is_empty() {
             continue;
         }
@@ -235,11 +240,7 @@ pub fn to_text(r: &Recommendation) -> String {
     let _ = writeln!(out, "\n{}: {}", l.pattern, res.pattern.title);
     let _ = writeln!(out, "{}\n", res.pattern.diagram);
     let _ = writeln!(out, "{}: {}", l.rationale, res.rationale);
-    for (title, items) in [
-        (l.pitfalls, &res.pitfalls),
-        (l.cost, &res.cost),
-        (l.next_steps, &res.next_steps),
-    ] {
+    for (title, items) in advice_lists(&l, res) {
         if items.is_empty() {
             continue;
         }
