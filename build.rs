@@ -37,6 +37,21 @@ fn main() {
                 .to_string_lossy()
                 .into_owned();
             let json = serde_json::to_string(&value).expect("a JSON value serializes");
+            if name == "glossary" {
+                // Ids and names alone: the question screen's "Terms:" line needs no more.
+                let names: Vec<serde_json::Value> = value["terms"]
+                    .as_array()
+                    .map(|terms| {
+                        terms
+                            .iter()
+                            .map(|t| serde_json::json!({"id": t["id"], "term": t["term"]}))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let names = serde_json::to_string(&names).expect("a JSON value serializes");
+                std::fs::write(target.join("glossary-names.json"), names)
+                    .expect("OUT_DIR is writable");
+            }
             // Parts the first screen does not need are stored deflated: they are parsed on a
             // background thread anyway, and this keeps the binary small.
             if DEFLATED.contains(&name.as_str()) {

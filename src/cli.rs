@@ -65,16 +65,7 @@ pub enum Command {
         format: ListFormat,
     },
     /// Walk a tree with given answers and print the recommendation.
-    Recommend {
-        /// An answer, as QUESTION_ID=VALUE (a choice id or a number); repeatable.
-        #[arg(long = "answer", short = 'a', value_name = "NODE=VALUE")]
-        answers: Vec<String>,
-        /// A YAML or JSON answers file, as the wizard exports it; --answer overrides it.
-        #[arg(long = "answers", value_name = "FILE")]
-        answers_file: Option<PathBuf>,
-        #[arg(long, default_value = "text")]
-        format: OutputFormat,
-    },
+    Recommend(RecommendArgs),
     /// Check trees and assets; with no file, every shipped tree and asset.
     Validate {
         /// Tree files to check.
@@ -102,6 +93,18 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RecommendArgs {
+    /// An answer, as QUESTION_ID=VALUE (a choice id or a number); repeatable.
+    #[arg(long = "answer", short = 'a', value_name = "NODE=VALUE")]
+    pub answers: Vec<String>,
+    /// A YAML or JSON answers file, as the wizard exports it; --answer overrides it.
+    #[arg(long = "answers", value_name = "FILE")]
+    pub answers_file: Option<PathBuf>,
+    #[arg(long, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::Display)]
@@ -226,20 +229,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
     };
     match command {
         Command::Trees { format } => trees(asset_dir, format, lang, out, err),
-        Command::Recommend {
-            answers,
-            answers_file,
-            format,
-        } => recommend(
-            asset_dir,
-            cli.tree.as_deref(),
-            &answers,
-            answers_file,
-            format,
-            lang,
-            out,
-            err,
-        ),
+        Command::Recommend(args) => {
+            recommend(asset_dir, cli.tree.as_deref(), &args, lang, out, err)
+        }
         Command::Validate { files, strict } => validate(asset_dir, &files, strict, out),
         Command::Render { format } => {
             let assets = load_assets(asset_dir)?;
@@ -446,17 +438,15 @@ pub fn describe_question(id: &str, node: &Node, lang: Lang) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn recommend(
     asset_dir: Option<&std::path::Path>,
     tree_flag: Option<&str>,
-    answer_flags: &[String],
-    answers_file: Option<PathBuf>,
-    format: OutputFormat,
+    args: &RecommendArgs,
     lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let (answer_flags, answers_file, format) = (&args.answers, &args.answers_file, args.format);
     let assets = load_assets(asset_dir)?;
     let mut answers: IndexMap<String, String> = IndexMap::new();
     let mut tree_name = tree_flag.map(str::to_string);

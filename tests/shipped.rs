@@ -58,6 +58,14 @@ fn embedded_copies_load_and_ids_match_file_names() {
     assert!(!assets.catalog().families.is_empty());
     assert!(!assets.patterns().patterns.is_empty());
     assert!(!assets.glossary().terms.is_empty());
+    for term in &assets.glossary().terms {
+        assert_eq!(
+            assets.term_name(&term.id.value),
+            Some(&term.term),
+            "name index of {}",
+            term.id.value
+        );
+    }
     assert!(!assets.advice_list().advice.is_empty());
     for (source, (id, file, _)) in shipped().iter().zip(SHIPPED_TREES) {
         let tree = gpuwise::library::load(source, &assets).expect("embedded tree loads");

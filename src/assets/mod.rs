@@ -272,11 +272,20 @@ impl<T: DeserializeOwned> Lazy<T> {
     }
 }
 
+/// A glossary term's id and name: all a question screen shows, so the first frame does not
+/// parse the whole glossary. build.rs embeds these as a small file of their own.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TermName {
+    pub id: String,
+    pub term: Text,
+}
+
 /// Everything results can refer to.
 pub struct Assets {
     catalog: Lazy<Catalog>,
     patterns: Lazy<Patterns>,
     glossary: Lazy<Glossary>,
+    term_names: Lazy<Vec<TermName>>,
     advice: Lazy<AdviceList>,
 }
 
@@ -288,6 +297,10 @@ impl Assets {
             catalog: Lazy::embedded(catalog),
             patterns: Lazy::embedded(patterns),
             glossary: Lazy::embedded(glossary),
+            term_names: Lazy::embedded(Embedded::Json(include_str!(concat!(
+                env!("OUT_DIR"),
+                "/assets/glossary-names.json"
+            )))),
             advice: Lazy::embedded(advice),
         }
     }
@@ -299,6 +312,7 @@ impl Assets {
             assets.catalog();
             assets.patterns();
             assets.advice_list();
+            assets.glossary();
         });
     }
 
@@ -320,6 +334,15 @@ impl Assets {
 
     pub fn pattern(&self, id: &str) -> Option<&Pattern> {
         self.patterns().patterns.iter().find(|p| p.id.value == id)
+    }
+
+    /// A term's name, without parsing the whole glossary.
+    pub fn term_name(&self, id: &str) -> Option<&Text> {
+        self.term_names
+            .get()
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| &t.term)
     }
 
     pub fn term(&self, id: &str) -> Option<&Term> {
@@ -401,10 +424,21 @@ impl AssetSources<'_> {
                     diagnostic,
                 })
         }
+        let glossary: Lazy<Glossary> = one(self.glossary, format, &limits)?;
+        let names = glossary
+            .get()
+            .terms
+            .iter()
+            .map(|t| TermName {
+                id: t.id.value.clone(),
+                term: t.term.clone(),
+            })
+            .collect();
         Ok(Assets {
             catalog: one(self.catalog, format, &limits)?,
             patterns: one(self.patterns, format, &limits)?,
-            glossary: one(self.glossary, format, &limits)?,
+            glossary,
+            term_names: Lazy::parsed(names),
             advice: one(self.advice, format, &limits)?,
         })
     }

@@ -226,8 +226,8 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
             .iter()
             .filter_map(|id| {
                 app.assets
-                    .term(&id.value)
-                    .map(|t| t.term.get(lang).to_string())
+                    .term_name(&id.value)
+                    .map(|t| t.get(lang).to_string())
             })
             .collect();
         let text = format!(
