@@ -334,11 +334,8 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     if why_fits {
         frame.render_widget(Paragraph::new(why_lines), why_area);
     } else {
-        let rect = popup(body, 72, body.height);
-        frame.render_widget(Clear, rect);
-        let block = bordered(app, t(lang, "Why this is asked", "为什么问这个"));
-        let inner = block.inner(rect);
-        frame.render_widget(block, rect);
+        let title = t(lang, "Why this is asked", "为什么问这个");
+        let inner = popup(app, frame, body, (72, body.height), title);
         let lines = paragraph_lines(why.get(lang), inner.width, Style::new());
         frame.render_widget(Paragraph::new(lines), inner);
     }
@@ -461,25 +458,25 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-/// A centred box over `area`, cleared first.
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
+/// A centred, bordered box over `area` (cleared first); returns the inside to draw into.
+fn popup(app: &App, frame: &mut Frame, area: Rect, size: (u16, u16), title: &str) -> Rect {
+    let (w, h) = (size.0.min(area.width), size.1.min(area.height));
+    let rect = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
-    )
+    );
+    frame.render_widget(Clear, rect);
+    let block = bordered(app, title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
 }
 
 fn help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
     let lang = app.lang;
-    let rect = popup(area, 64, area.height);
-    frame.render_widget(Clear, rect);
-    let block = bordered(app, t(lang, "Keys", "按键"));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = popup(app, frame, area, (64, area.height), t(lang, "Keys", "按键"));
     let rows = help_rows(lang, app.theme.ascii);
     let key_width = rows
         .iter()
@@ -515,8 +512,6 @@ fn help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
 
 fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
     let lang = app.lang;
-    let rect = popup(area, 72, area.height);
-    frame.render_widget(Clear, rect);
     let title = if view.query.is_empty() && !view.searching {
         t(lang, "Glossary", "术语表").to_string()
     } else {
@@ -527,9 +522,7 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
             if view.searching { "_" } else { "" }
         )
     };
-    let block = bordered(app, &title);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = popup(app, frame, area, (72, area.height), &title);
     let entries = app.glossary_entries(view);
     let terms = &app.assets.glossary().terms;
     let Some(&current) = entries.get(view.selected.min(entries.len().saturating_sub(1))) else {
@@ -614,11 +607,7 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
 
 fn export_prompt(app: &App, frame: &mut Frame, area: Rect, path: &str) {
     let lang = app.lang;
-    let rect = popup(area, 60, 6);
-    frame.render_widget(Clear, rect);
-    let block = bordered(app, t(lang, "Export", "导出"));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let inner = popup(app, frame, area, (60, 6), t(lang, "Export", "导出"));
     let mut lines = paragraph_lines(
         t(
             lang,
