@@ -35,6 +35,7 @@ pub fn validate_tree(tree: &Tree, assets: &Assets, max_nodes: usize) -> Vec<Diag
         tree,
         assets,
         out: Vec::new(),
+        reads: HashMap::new(),
     };
     if tree.nodes.len() > max_nodes {
         v.out.push(Diagnostic::error(
@@ -62,6 +63,9 @@ struct Validator<'a> {
     tree: &'a Tree,
     assets: &'a Assets,
     out: Vec<Diagnostic>,
+    /// The variables each expression reads, parsed once by `check_expression` (`None`: it does
+    /// not parse) and looked up by the variables check.
+    reads: HashMap<*const super::Expr, Option<Vec<String>>>,
 }
 
 impl Validator<'_> {
@@ -142,12 +146,14 @@ impl Validator<'_> {
     }
 
     fn check_expression(&mut self, expr: &At<super::Expr>) {
-        if let Err(message) = parse_expression(&expr.value) {
+        let parsed = parse_expression(&expr.value);
+        if let Err(message) = &parsed {
             self.error(
                 expr.span,
                 format!("expression `{}` does not parse: {message}", expr.value),
             );
         }
+        self.reads.insert(&expr.value, parsed.ok());
     }
 
     fn check_node(&mut self, id: &At<String>, node: &Node) {
@@ -468,7 +474,7 @@ impl Validator<'_> {
                 Node::Compute(c) => {
                     let mut set = known.clone();
                     for (name, expr) in &c.set {
-                        self.check_reads(&id.value, &expr.value, expr.span, &set, &vars);
+                        self.check_reads(&id.value, expr, &set, &vars);
                         set = with(&set, &mut std::iter::once(name), &mut vars);
                     }
                     flows.push((&c.next.value, set));
@@ -476,7 +482,7 @@ impl Validator<'_> {
                 Node::Branch(b) => {
                     for when in &b.when {
                         let cond = &when.value.condition;
-                        self.check_reads(&id.value, &cond.value, cond.span, &known, &vars);
+                        self.check_reads(&id.value, cond, &known, &vars);
                         flows.push((&when.value.next.value, known.clone()));
                     }
                     if let Some(otherwise) = &b.otherwise {
@@ -502,26 +508,31 @@ impl Validator<'_> {
     fn check_reads(
         &mut self,
         node: &str,
-        expr: &str,
-        span: Span,
+        expr: &At<super::Expr>,
         known: &FixedBitSet,
         vars: &Interner,
     ) {
-        let Ok(reads) = parse_expression(expr) else {
-            return; // already reported by check_expression
+        let span = expr.span;
+        let Some(Some(reads)) = self.reads.get(&(&expr.value as *const super::Expr)) else {
+            return; // does not parse: already reported by check_expression
         };
-        for var in reads {
-            if !vars.is_in(&var, known) {
-                self.out.push(
-                    Diagnostic::error(
-                        span,
-                        format!(
-                            "`{node}` reads variable `{var}`, which is not set on every path to it"
-                        ),
-                    )
-                    .with_hint("set it on every earlier path (choice `set`, a number's `var`, or a compute)"),
-                );
-            }
+        let missing: Vec<String> = reads
+            .iter()
+            .filter(|var| !vars.is_in(var, known))
+            .cloned()
+            .collect();
+        for var in missing {
+            self.out.push(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "`{node}` reads variable `{var}`, which is not set on every path to it"
+                    ),
+                )
+                .with_hint(
+                    "set it on every earlier path (choice `set`, a number's `var`, or a compute)",
+                ),
+            );
         }
     }
 
