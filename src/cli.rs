@@ -276,12 +276,11 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     let trees: Vec<Arc<Tree>> = match &named {
         Some(name) => vec![load_tree(Some(name), &assets)?],
         None => {
-            let mut sources: Vec<TreeSource> = library::shipped();
-            sources.extend(library::user_trees().into_iter().flatten());
             // Broken user trees are left out here; `gpuwise trees` says what is wrong with them.
-            sources
-                .iter()
-                .filter_map(|s| library::load(s, &assets).ok())
+            library::all_sources()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| library::load(&s, &assets).ok())
                 .collect()
         }
     };
@@ -293,12 +292,7 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     if let Some(file) = answers {
         let tree = app.trees[0].clone();
         let mut walk = Walk::new(tree).map_err(|e| CliError::Usage(e.to_string()))?;
-        let values: IndexMap<String, String> = file
-            .answers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_text()))
-            .collect();
-        walk.replay(&values)
+        walk.replay(&answer_texts(&file.answers))
             .map_err(|e| CliError::Usage(format!("answer for `{}`: {}", e.node, e.error)))?;
         app.begin(walk);
     }
@@ -323,10 +317,7 @@ fn trees(
         nodes: usize,
     }
     let mut rows = Vec::new();
-    let mut sources: Vec<Result<TreeSource, library::LibraryError>> =
-        library::shipped().into_iter().map(Ok).collect();
-    sources.extend(library::user_trees());
-    for source in sources {
+    for source in library::all_sources() {
         let source = match source {
             Ok(s) => s,
             Err(e) => {
@@ -392,6 +383,14 @@ impl<'de> Deserialize<'de> for AnswerValue {
     }
 }
 
+/// Saved answers as the engine replays them: question id to the text typed for it.
+pub fn answer_texts(answers: &IndexMap<String, AnswerValue>) -> IndexMap<String, String> {
+    answers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_text()))
+        .collect()
+}
+
 impl AnswerValue {
     pub fn as_text(&self) -> String {
         match self {
@@ -455,7 +454,7 @@ fn recommend(
         if tree_name.is_none() {
             tree_name = file.tree.clone();
         }
-        answers.extend(file.answers.iter().map(|(k, v)| (k.clone(), v.as_text())));
+        answers.extend(answer_texts(&file.answers));
     }
     for flag in answer_flags {
         let Some((node, value)) = flag.split_once('=') else {

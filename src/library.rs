@@ -140,6 +140,13 @@ pub fn user_trees() -> Vec<Result<TreeSource, LibraryError>> {
     paths.iter().map(|p| read_file(p, Origin::User)).collect()
 }
 
+/// Every tree the wizard offers: the shipped ones, then the user's (unreadable files as errors).
+pub fn all_sources() -> Vec<Result<TreeSource, LibraryError>> {
+    let mut sources: Vec<_> = shipped().into_iter().map(Ok).collect();
+    sources.extend(user_trees());
+    sources
+}
+
 /// A YAML tree's id as written, without a full parse, to match `--tree NAME` cheaply.
 fn declared_id(text: &str) -> Option<&str> {
     text.lines()

@@ -264,7 +264,7 @@ proptest! {
             Ok(file) => {
                 let tree = gpuwise::library::load(&common::fixture("valid/sizing.yaml"), &fixture_assets()).unwrap();
                 let mut walk = Walk::new(tree).unwrap();
-                let values = file.answers.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
+                let values = gpuwise::cli::answer_texts(&file.answers);
                 if let Err(e) = walk.replay(&values) {
                     prop_assert!(!e.node.is_empty());
                 }

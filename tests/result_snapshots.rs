@@ -25,11 +25,7 @@ fn markdown(scenario: &str, lang: Lang) -> String {
     let assets = Assets::embedded();
     let tree = library::load(&library::find(&s.tree).expect("shipped"), &assets).expect("loads");
     let mut walk = Walk::new(tree).expect("starts");
-    let answers = s
-        .answers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_text()))
-        .collect();
+    let answers = gpuwise::cli::answer_texts(&s.answers);
     walk.replay(&answers).expect("answers apply");
     to_markdown(&Recommendation::build(&walk, &assets, lang).expect("a result"))
 }

@@ -69,11 +69,7 @@ fn check(scenario: &Scenario, assets: &assets::Assets) -> Result<(), String> {
     let source = library::find(&scenario.tree).map_err(|e| e.to_string())?;
     let tree = library::load(&source, assets).map_err(|r| r.render())?;
     let mut walk = Walk::new(tree).map_err(|e| e.to_string())?;
-    let answers: IndexMap<String, String> = scenario
-        .answers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_text()))
-        .collect();
+    let answers: IndexMap<String, String> = gpuwise::cli::answer_texts(&scenario.answers);
     let unused = walk
         .replay(&answers)
         .map_err(|e| format!("answer for `{}`: {}", e.node, e.error))?;

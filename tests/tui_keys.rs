@@ -200,11 +200,7 @@ fn export_writes_a_report_and_answers_that_replay_to_the_same_result() {
     let answers = gpuwise::cli::read_answers_file(&written[1]).unwrap();
     let tree = a.walk().unwrap().walk.tree().clone();
     let mut replay = Walk::new(tree).unwrap();
-    let values = answers
-        .answers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_text()))
-        .collect();
+    let values = gpuwise::cli::answer_texts(&answers.answers);
     replay.replay(&values).unwrap();
     assert_eq!(replay.current_id(), "big");
     assert_eq!(replay.vars(), a.walk().unwrap().walk.vars());
