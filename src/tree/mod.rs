@@ -115,9 +115,8 @@ impl<'de> Deserialize<'de> for Nodes {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, strum::IntoStaticStr)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
 pub enum Node {
     Question(Question),
     Number(NumberQuestion),
@@ -140,19 +139,6 @@ impl Node {
                 .chain(b.otherwise.iter())
                 .collect(),
             Node::Result(_) => Vec::new(),
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        self.into()
-    }
-
-    /// The question text, for nodes that ask one.
-    pub fn ask(&self) -> Option<&Text> {
-        match self {
-            Node::Question(q) => Some(&q.ask),
-            Node::Number(n) => Some(&n.ask),
-            _ => None,
         }
     }
 }
