@@ -595,20 +595,24 @@ fn catalog(
         OutputFormat::Json => {
             let json = serde_json::json!({
                 "gpus": gpus.iter().map(|g| serde_json::json!({
-                    "id": g.id.value, "name": g.name, "memory_gb": g.memory_gb,
+                    "id": g.id.value, "name": g.name.get(lang), "memory_gb": g.memory_gb,
                     "memory_type": g.memory_type,
                     "memory_bandwidth_gbs": g.memory_bandwidth_gbs,
                     "fp16_tensor_tflops": g.fp16_tensor_tflops,
                     "bf16_tensor_tflops": g.bf16_tensor_tflops,
                     "fp64_tflops": g.fp64_tflops, "nvlink_gbs": g.nvlink_gbs,
                     "mig": g.mig, "nvenc": g.nvenc, "verified": g.verified,
+                    "uncertain": g.uncertain.as_ref().map(|t| t.get(lang)),
                     "source": g.source.value, "checked": g.checked.value,
                 })).collect::<Vec<_>>(),
                 "families": families.iter().map(|f| serde_json::json!({
                     "id": f.id.value, "provider": f.provider, "family": f.family,
                     "kind": f.kind, "gpu": f.gpu.as_ref().map(|g| &g.value),
                     "gpu_count": f.gpu_count_options(), "shared": f.shared,
-                    "interconnect": f.interconnect, "verified": f.verified,
+                    "interconnect": f.interconnect.as_ref().map(|t| t.get(lang)),
+                    "vcpus": f.vcpus, "memory_gib": f.memory_gib, "cpu": f.cpu,
+                    "verified": f.verified,
+                    "uncertain": f.uncertain.as_ref().map(|t| t.get(lang)),
                     "use": f.use_for.get(lang),
                     "source": f.source.value, "checked": f.checked.value,
                 })).collect::<Vec<_>>(),
@@ -632,11 +636,7 @@ fn catalog(
                 .map(|g| {
                     let opt = |v: Option<f64>| v.map(format_number).unwrap_or_else(|| "-".into());
                     vec![
-                        format!(
-                            "{}{}",
-                            g.name,
-                            if g.verified { "" } else { " (unverified)" }
-                        ),
+                        g.name.get(lang).to_string(),
                         format!("{} GB {}", format_number(g.memory_gb), g.memory_type),
                         g.memory_bandwidth_gbs
                             .map(|b| format!("{} GB/s", format_number(b)))

@@ -1,11 +1,7 @@
 //! The wizard as a state machine over a loaded tree. It is the only place that knows how to
 //! walk a tree: the TUI, the CLI and a later SSH shell all drive a [`Walk`].
 
-use crate::text::{Lang, format_number};
 use crate::tree::{Node, Outcome, Scalar, Tree};
-use evalexpr::{
-    ContextWithMutableVariables, DefaultNumericTypes, HashMapContext, Value, build_operator_tree,
-};
 use indexmap::IndexMap;
 use std::sync::Arc;
 
@@ -30,6 +26,9 @@ impl Answer {
 pub fn format_number_exact(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{n:.0}")
+    } else if n.is_finite() && (n.abs() >= 1e15 || n.abs() < 1e-6) {
+        // 1e300 as written, not as 301 digits.
+        format!("{n:e}")
     } else {
         n.to_string()
     }
@@ -76,11 +75,13 @@ pub enum EngineError {
     NotWhole { node: String, value: f64 },
     #[error("`{node}` is not a question, so it takes no answer")]
     NotAQuestion { node: String },
-    #[error("`{node}`: expression `{expression}` failed: {message}")]
+    #[error("`{node}`: expression `{expression}` failed: {message}{}", if values.is_empty() { String::new() } else { format!(" (with {values})") })]
     Expression {
         node: String,
         expression: String,
         message: String,
+        /// The variables the expression read, as `name = value`, comma-separated.
+        values: String,
     },
     #[error("branch `{node}`: no condition holds and there is no `otherwise`")]
     NoBranch { node: String },
@@ -99,6 +100,9 @@ pub struct Walk {
     visits: Vec<Visit>,
     vars: IndexMap<String, Scalar>,
     at: String,
+    /// Every answer given at each question in this session, kept across `back`, so a question
+    /// reached again offers its earlier answer.
+    remembered: IndexMap<String, Answer>,
 }
 
 impl Walk {
@@ -110,6 +114,7 @@ impl Walk {
             visits: Vec::new(),
             vars: IndexMap::new(),
             at,
+            remembered: IndexMap::new(),
         };
         walk.advance()?;
         Ok(walk)
@@ -170,8 +175,20 @@ impl Walk {
             .count()
     }
 
-    /// Answers the current question.
+    /// Answers the current question. On any error the walk is left as it was, at the same
+    /// question, so a person can choose again or go back.
     pub fn answer(&mut self, answer: Answer) -> Result<(), EngineError> {
+        let before = (self.visits.len(), self.vars.clone(), self.at.clone());
+        let result = self.answer_inner(answer);
+        if result.is_err() {
+            self.visits.truncate(before.0);
+            self.vars = before.1;
+            self.at = before.2;
+        }
+        result
+    }
+
+    fn answer_inner(&mut self, answer: Answer) -> Result<(), EngineError> {
         let node = self.at.clone();
         let (sets, next): (Vec<(String, Scalar)>, String) = match (self.current(), &answer) {
             (Node::Question(q), Answer::Choice(id)) => {
@@ -231,6 +248,7 @@ impl Walk {
             _ => return Err(EngineError::NotAQuestion { node }),
         };
         self.vars.extend(sets);
+        self.remembered.insert(node.clone(), answer.clone());
         self.visits.push(Visit {
             node,
             event: Event::Answered(answer),
@@ -243,9 +261,9 @@ impl Walk {
     pub fn answer_text(&mut self, text: &str) -> Result<(), EngineError> {
         let text = text.trim();
         let answer = match self.current() {
-            Node::Number(q) => match text.parse::<f64>() {
-                Ok(n) if n.is_finite() => Answer::Number(n),
-                _ => {
+            Node::Number(q) => match parse_number(text) {
+                Ok(n) => Answer::Number(n),
+                Err(_) => {
                     return Err(EngineError::NotANumber {
                         node: self.at.clone(),
                         value: text.to_string(),
@@ -265,18 +283,87 @@ impl Walk {
         let Some(last) = answers.pop() else {
             return Ok(None);
         };
+        let remembered = std::mem::take(&mut self.remembered);
         let mut fresh = Walk::new(self.tree.clone())?;
         for answer in answers {
             fresh.answer(answer)?;
         }
+        fresh.remembered = remembered;
         *self = fresh;
         Ok(Some(last))
+    }
+
+    /// The answer given earlier at `node` in this session, if any (kept across `back`).
+    pub fn remembered(&self, node: &str) -> Option<&Answer> {
+        self.remembered.get(node)
+    }
+
+    /// The value a number question offers first: the earlier answer, else its `default`
+    /// (which may be an expression over earlier answers), clamped to the range.
+    pub fn number_default(&self) -> Result<Option<f64>, EngineError> {
+        let Node::Number(q) = self.current() else {
+            return Ok(None);
+        };
+        if let Some(Answer::Number(n)) = self.remembered(&self.at) {
+            return Ok(Some(*n));
+        }
+        let Some(default) = &q.default else {
+            return Ok(None);
+        };
+        let value = match self.evaluate(&self.at, &default.value)? {
+            Scalar::Number(n) => n,
+            other => {
+                return Err(self.expression_error(
+                    &self.at,
+                    &default.value,
+                    format!("gave {}, not a number", describe_scalar(&other)),
+                ));
+            }
+        };
+        let mut value = value.clamp(q.min.value, q.max.value);
+        if q.integer {
+            value = value.round().clamp(q.min.value.ceil(), q.max.value.floor());
+        }
+        Ok(Some(value))
     }
 
     /// Back to the first question with nothing answered.
     pub fn restart(&mut self) -> Result<(), EngineError> {
         *self = Walk::new(self.tree.clone())?;
         Ok(())
+    }
+
+    /// Evaluates a condition (`when`, `applies`) against the walk's variables.
+    pub fn holds(&self, node: &str, condition: &str) -> Result<bool, EngineError> {
+        self.holds_with(node, condition, &[])
+    }
+
+    /// As [`Walk::holds`], with extra variables (a result's built-ins) beside the walk's.
+    pub fn holds_with(
+        &self,
+        node: &str,
+        condition: &str,
+        extra: &[(&str, Scalar)],
+    ) -> Result<bool, EngineError> {
+        let value = if extra.is_empty() {
+            self.evaluate(node, condition)?
+        } else {
+            let mut vars = self.vars.clone();
+            for (name, value) in extra {
+                vars.insert(name.to_string(), value.clone());
+            }
+            crate::expr::parse(condition)
+                .and_then(|parsed| crate::expr::eval(&parsed, &vars))
+                .map_err(|message| self.expression_error(node, condition, message))?
+        };
+        match value {
+            Scalar::Bool(b) => Ok(b),
+            other => Err(self.expression_error(
+                node,
+                condition,
+                format!("gave {}, not true or false", describe_scalar(&other)),
+            )),
+        }
     }
 
     /// Applies saved answers by question id until the result or an unanswered question.
@@ -338,17 +425,7 @@ impl Walk {
                 Node::Branch(b) => {
                     let mut chosen = None;
                     for (i, when) in b.when.iter().enumerate() {
-                        let holds = match self.evaluate(&node_id, &when.value.condition.value)? {
-                            Scalar::Bool(b) => b,
-                            other => {
-                                return Err(EngineError::Expression {
-                                    node: node_id,
-                                    expression: when.value.condition.value.0.clone(),
-                                    message: format!("gave {other:?}, not true or false"),
-                                });
-                            }
-                        };
-                        if holds {
+                        if self.holds(&node_id, &when.value.condition.value)? {
                             chosen = Some((Some(i), when.value.next.value.clone()));
                             break;
                         }
@@ -370,37 +447,74 @@ impl Walk {
     }
 
     fn evaluate(&self, node: &str, expression: &str) -> Result<Scalar, EngineError> {
-        let fail = |message: String| EngineError::Expression {
+        crate::expr::parse(expression)
+            .and_then(|parsed| crate::expr::eval(&parsed, &self.vars))
+            .map_err(|message| self.expression_error(node, expression, message))
+    }
+
+    fn expression_error(&self, node: &str, expression: &str, message: String) -> EngineError {
+        let values = crate::expr::parse(expression)
+            .ok()
+            .and_then(|p| crate::expr::reads(&p).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .fold(Vec::<String>::new(), |mut seen, name| {
+                if !seen.iter().any(|s| s.starts_with(&format!("{name} = "))) {
+                    let value = self
+                        .vars
+                        .get(&name)
+                        .map(|v| describe_scalar(v))
+                        .unwrap_or_else(|| "not set".to_string());
+                    seen.push(format!("{name} = {value}"));
+                }
+                seen
+            });
+        EngineError::Expression {
             node: node.to_string(),
             expression: expression.to_string(),
             message,
-        };
-        let tree = build_operator_tree::<DefaultNumericTypes>(expression)
-            .map_err(|e| fail(e.to_string()))?;
-        let mut context = HashMapContext::<DefaultNumericTypes>::new();
-        for (name, value) in &self.vars {
-            let value = match value {
-                Scalar::Number(n) => Value::Float(*n),
-                Scalar::Bool(b) => Value::Boolean(*b),
-                Scalar::Str(s) => Value::String(s.clone()),
-            };
-            context
-                .set_value(name.clone(), value)
-                .map_err(|e| fail(e.to_string()))?;
+            values: values.join(", "),
         }
-        match tree
-            .eval_with_context(&context)
-            .map_err(|e| fail(e.to_string()))?
-        {
-            Value::Float(f) if f.is_finite() => Ok(Scalar::Number(f)),
-            Value::Float(f) => Err(fail(format!("gave {f}, not a finite number"))),
-            Value::Int(i) => Ok(Scalar::Number(i as f64)),
-            Value::Boolean(b) => Ok(Scalar::Bool(b)),
-            Value::String(s) => Ok(Scalar::Str(s)),
-            other => Err(fail(format!(
-                "gave {other}, not a number, boolean or string"
-            ))),
-        }
+    }
+}
+
+/// A value as an author reads it in an error: `2`, `true`, `"training"`.
+fn describe_scalar(value: &Scalar) -> String {
+    match value {
+        Scalar::Number(n) => format_number_exact(*n),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Str(s) => format!("{s:?}"),
+    }
+}
+
+/// Why typed text is not a number, in words for the person typing it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("type a number")]
+    Empty,
+    #[error("use a dot for decimals (7.5, not 7,5)")]
+    Comma,
+    #[error("`{0}` is not a number: use digits, a dot for decimals, or e for powers of ten (1e2 = 100)")]
+    Invalid(String),
+}
+
+/// Reads a number as a person types it, the same in the wizard and on the command line: digits,
+/// a dot for decimals, an optional sign and exponent (`1e2` = 100). A comma is refused, not read
+/// as a thousands separator or a decimal point, since either guess could be wrong.
+pub fn parse_number(text: &str) -> Result<f64, NumberError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    if text.contains(',') {
+        return Err(NumberError::Comma);
+    }
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    match text.parse::<f64>() {
+        Ok(n) if plain && n.is_finite() => Ok(n),
+        _ => Err(NumberError::Invalid(text.to_string())),
     }
 }
 
@@ -410,16 +524,4 @@ impl Walk {
 pub struct ReplayError {
     pub node: String,
     pub error: EngineError,
-}
-
-/// A variable's value as a person reads it.
-pub fn show_scalar(value: &Scalar, lang: Lang) -> String {
-    match (value, lang) {
-        (Scalar::Number(n), _) => format_number(*n),
-        (Scalar::Bool(true), Lang::En) => "yes".into(),
-        (Scalar::Bool(false), Lang::En) => "no".into(),
-        (Scalar::Bool(true), Lang::Zh) => "是".into(),
-        (Scalar::Bool(false), Lang::Zh) => "否".into(),
-        (Scalar::Str(s), _) => s.clone(),
-    }
 }

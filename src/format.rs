@@ -1,8 +1,10 @@
 //! A recommendation as plain text or Markdown (the JSON form is its serde serialization).
 //! The TUI's exported report is the Markdown form.
 
-use crate::recommend::{FamilyView, Recommendation, ResultView};
+use crate::assets::FamilyKind;
+use crate::recommend::{FamilyView, GpuFit, MemoryNeed, Recommendation, ResultView};
 use crate::text::{Lang, format_number};
+use crate::vars::format_decimals;
 use std::fmt::Write as _;
 
 /// Section headings in both languages.
@@ -17,8 +19,9 @@ struct Labels {
     next_steps: &'static str,
     path: &'static str,
     memory: &'static str,
-    unverified: &'static str,
+    uncertain: &'static str,
     columns: [&'static str; 6],
+    cpu_columns: [&'static str; 5],
 }
 
 fn labels(lang: Lang) -> Labels {
@@ -33,8 +36,8 @@ fn labels(lang: Lang) -> Labels {
             cost: "Cost",
             next_steps: "Next steps",
             path: "How you got here",
-            memory: "GPU memory need",
-            unverified: "unverified",
+            memory: "GPU memory",
+            uncertain: "Not confirmed",
             columns: [
                 "Provider",
                 "Family",
@@ -43,6 +46,7 @@ fn labels(lang: Lang) -> Labels {
                 "GB/GPU",
                 "Interconnect",
             ],
+            cpu_columns: ["Provider", "Family", "CPU", "GiB per vCPU", "Sizes"],
         },
         Lang::Zh => Labels {
             recommendation: "推荐",
@@ -54,9 +58,10 @@ fn labels(lang: Lang) -> Labels {
             cost: "成本",
             next_steps: "下一步",
             path: "决策路径",
-            memory: "显存需求",
-            unverified: "未核实",
+            memory: "显存",
+            uncertain: "未确认",
             columns: ["云厂商", "规格族", "GPU", "卡数", "显存/卡", "互联"],
+            cpu_columns: ["云厂商", "规格族", "CPU", "每 vCPU 内存", "规格"],
         },
     }
 }
@@ -93,20 +98,16 @@ fn fraction(c: f64) -> String {
     }
 }
 
-/// One row of the families table as cells: provider, family, GPU, count, memory, interconnect.
-pub fn family_cells(f: &FamilyView, lang: Lang) -> [String; 6] {
-    let mark = if f.verified {
-        String::new()
-    } else {
-        format!(" ({})", labels(lang).unverified)
-    };
+/// One row of the GPU families table as cells: provider, family, GPU, count, memory,
+/// interconnect.
+pub fn family_cells(f: &FamilyView, _lang: Lang) -> [String; 6] {
     [
         f.provider_name.clone(),
-        format!("{}{mark}", f.family),
+        f.family.clone(),
         f.gpu
             .as_deref()
             .map(|g| g.strip_prefix("NVIDIA ").unwrap_or(g).to_string())
-            .unwrap_or_else(|| "CPU".into()),
+            .unwrap_or_else(|| "-".into()),
         gpu_counts(f),
         f.gpu_memory_gb
             .map(|m| format!("{} GB", format_number(m)))
@@ -117,6 +118,164 @@ pub fn family_cells(f: &FamilyView, lang: Lang) -> [String; 6] {
 
 pub fn family_headers(lang: Lang) -> [&'static str; 6] {
     labels(lang).columns
+}
+
+pub fn cpu_headers(lang: Lang) -> [&'static str; 5] {
+    labels(lang).cpu_columns
+}
+
+/// GiB of memory per vCPU across a family's sizes: "4", or "2-8" when sizes differ.
+pub fn memory_ratio(f: &FamilyView) -> String {
+    let ratios: Vec<f64> = f
+        .vcpus
+        .iter()
+        .zip(&f.memory_gib)
+        .filter(|(v, _)| **v > 0)
+        .map(|(v, m)| m / *v as f64)
+        .collect();
+    let (Some(lo), Some(hi)) = (
+        ratios.iter().copied().reduce(f64::min),
+        ratios.iter().copied().reduce(f64::max),
+    ) else {
+        return "-".into();
+    };
+    if (hi - lo).abs() < 0.05 {
+        format_decimals(lo, 1)
+    } else {
+        format!("{}-{}", format_decimals(lo, 1), format_decimals(hi, 1))
+    }
+}
+
+/// A family's size range: "2-192 vCPU, 8-768 GiB".
+pub fn size_range(f: &FamilyView, lang: Lang) -> String {
+    let (Some(vlo), Some(vhi)) = (f.vcpus.iter().min(), f.vcpus.iter().max()) else {
+        return "-".into();
+    };
+    let mlo = f.memory_gib.iter().copied().reduce(f64::min).unwrap_or(0.0);
+    let mhi = f.memory_gib.iter().copied().reduce(f64::max).unwrap_or(0.0);
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::Zh => "，",
+    };
+    format!(
+        "{vlo}-{vhi} vCPU{sep}{}-{} GiB",
+        format_decimals(mlo, 1),
+        format_decimals(mhi, 1)
+    )
+}
+
+/// One row of the CPU families table: provider, family, CPU, GiB per vCPU, sizes.
+pub fn cpu_cells(f: &FamilyView, lang: Lang) -> [String; 5] {
+    [
+        f.provider_name.clone(),
+        f.family.clone(),
+        f.cpu.clone().unwrap_or_else(|| "-".into()),
+        memory_ratio(f),
+        size_range(f, lang),
+    ]
+}
+
+/// "Not confirmed: GPU model not named by Alibaba", or nothing when all is confirmed.
+pub fn uncertain_line(f: &FamilyView, lang: Lang) -> Option<String> {
+    let l = labels(lang);
+    f.uncertain.as_ref().map(|u| match lang {
+        Lang::En => format!("{}: {u}", l.uncertain),
+        Lang::Zh => format!("{}：{u}", l.uncertain),
+    })
+}
+
+/// One line per GPU that can hold the memory need: count, per-GPU load and who offers it.
+pub fn fit_line(fit: &GpuFit, lang: Lang) -> String {
+    let count = if fit.servers > 1 {
+        match lang {
+            Lang::En => format!("{} GPUs ({} servers of 8)", fit.count, fit.servers),
+            Lang::Zh => format!("{} 卡（{} 台 8 卡服务器）", fit.count, fit.servers),
+        }
+    } else {
+        match lang {
+            Lang::En if fit.count == 1 => "1 GPU".to_string(),
+            Lang::En => format!("{} GPUs in one server", fit.count),
+            Lang::Zh if fit.count == 1 => "1 卡".to_string(),
+            Lang::Zh => format!("单机 {} 卡", fit.count),
+        }
+    };
+    let load = format!(
+        "{} GB/{} GB",
+        format_decimals(fit.per_gpu_gb, 1),
+        format_number(fit.memory_gb)
+    );
+    let percent = (fit.load * 100.0).round();
+    let families = fit.families.join(", ");
+    match lang {
+        Lang::En => {
+            let offered = if families.is_empty() {
+                String::new()
+            } else {
+                format!("; {families}")
+            };
+            format!(
+                "{}: {count}, {load} per GPU ({percent}%){offered}",
+                fit.name
+            )
+        }
+        Lang::Zh => {
+            let offered = if families.is_empty() {
+                String::new()
+            } else {
+                format!("；{}", fit.families.join("、"))
+            };
+            format!("{}：{count}，每卡 {load}（{percent}%）{offered}", fit.name)
+        }
+    }
+}
+
+/// The memory section's lines after its heading.
+pub fn memory_lines(m: &MemoryNeed, lang: Lang) -> Vec<String> {
+    let mut lines: Vec<String> = m.fits.iter().map(|f| fit_line(f, lang)).collect();
+    if !m.too_small.is_empty() {
+        lines.push(match lang {
+            Lang::En => format!(
+                "Not enough memory in the counts one server offers: {}",
+                m.too_small.join(", ")
+            ),
+            Lang::Zh => format!("单台服务器可配卡数内显存不足：{}", m.too_small.join("、")),
+        });
+    }
+    lines
+}
+
+/// The memory section's heading: "GPU memory needed: 249.6 GB".
+pub fn memory_heading(m: &MemoryNeed, lang: Lang) -> String {
+    if m.label.is_empty() {
+        let l = labels(lang);
+        format!("{}: {} GB", l.memory, format_decimals(m.gb, 1))
+    } else {
+        m.label.clone()
+    }
+}
+
+/// A highlight as a person reads it.
+pub fn highlight_line(h: &crate::recommend::Highlight, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{}: {}", h.label, h.value),
+        Lang::Zh => format!("{}：{}", h.label, h.value),
+    }
+}
+
+fn gpu_families(res: &ResultView) -> impl Iterator<Item = &FamilyView> {
+    res.families.iter().filter(|f| f.kind == FamilyKind::Gpu)
+}
+
+fn cpu_families(res: &ResultView) -> impl Iterator<Item = &FamilyView> {
+    res.families.iter().filter(|f| f.kind == FamilyKind::Cpu)
+}
+
+/// Text wrapped to `width` columns with `indent` before every line.
+fn wrapped(text: &str, width: usize, indent: &str) -> String {
+    crate::text::wrap(text, width.saturating_sub(indent.len()).max(20))
+        .into_iter()
+        .map(|line| format!("{indent}{line}\n"))
+        .collect()
 }
 
 /// The result's lists that both formats print, with their headings.
@@ -135,36 +294,44 @@ pub fn to_markdown(r: &Recommendation) -> String {
     let _ = writeln!(out, "# {}: {}\n", l.recommendation, r.tree_title);
     let _ = writeln!(out, "{}\n", res.summary);
     for h in &res.highlights {
-        let _ = writeln!(out, "- `{}` = {}", h.name, h.value);
+        let _ = writeln!(out, "- {}", highlight_line(h, r.lang));
     }
     if !res.highlights.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "## {}\n", l.families);
-    let _ = writeln!(out, "| {} |", l.columns.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(6));
-    for f in &res.families {
-        let cells = family_cells(f, r.lang).map(|c| c.replace('|', "\\|"));
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    let cell = |c: &str| c.replace('|', "\\|");
+    let notes = |f: &FamilyView| uncertain_line(f, r.lang).map(|u| format!(" ({u})"));
+    if gpu_families(res).next().is_some() {
+        let _ = writeln!(out, "| {} |", l.columns.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(6));
+        for f in gpu_families(res) {
+            let mut cells = family_cells(f, r.lang).map(|c| cell(&c));
+            cells[1].push_str(&notes(f).unwrap_or_default());
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
+    }
+    if cpu_families(res).next().is_some() {
+        let _ = writeln!(out, "| {} |", l.cpu_columns.join(" | "));
+        let _ = writeln!(out, "|{}", "---|".repeat(5));
+        for f in cpu_families(res) {
+            let mut cells = cpu_cells(f, r.lang).map(|c| cell(&c));
+            cells[1].push_str(&notes(f).unwrap_or_default());
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
     }
     for n in &res.no_equivalent {
-        let _ = writeln!(
-            out,
-            "| {} | {}: {} | | | | |",
-            n.provider_name, l.no_equivalent, n.reason
-        );
+        let _ = writeln!(out, "- {}: {}: {}", n.provider_name, l.no_equivalent, n.reason);
     }
-    let _ = writeln!(out);
+    if !res.no_equivalent.is_empty() {
+        out.push('\n');
+    }
     if let Some(m) = &res.memory_need {
-        let _ = writeln!(out, "## {}: {} GB\n", l.memory, format_number(m.gb));
-        for fit in &m.fits {
-            let _ = writeln!(
-                out,
-                "- {}: {} × {} GB",
-                fit.name,
-                fit.count,
-                format_number(fit.memory_gb)
-            );
+        let _ = writeln!(out, "## {}\n", memory_heading(m, r.lang));
+        for line in memory_lines(m, r.lang) {
+            let _ = writeln!(out, "- {line}");
         }
         out.push('\n');
     }
@@ -208,33 +375,39 @@ pub fn to_text(r: &Recommendation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", l.recommendation, res.summary);
     for h in &res.highlights {
-        let _ = writeln!(out, "  {} = {}", h.name, h.value);
+        let _ = writeln!(out, "  {}", highlight_line(h, r.lang));
     }
     let _ = writeln!(out, "\n{}:", l.families);
-    for f in &res.families {
+    const WIDTH: usize = 78;
+    for f in gpu_families(res) {
         let [provider, family, gpu, count, mem, link] = family_cells(f, r.lang);
-        let _ = writeln!(
-            out,
-            "  {provider:<14} {family:<24} {gpu} ×{count} {mem} {link}"
-        );
+        let _ = writeln!(out, "  {provider:<14} {family:<24} {count} × {gpu}, {mem}");
+        out.push_str(&wrapped(&link, WIDTH, "      "));
+        if let Some(u) = uncertain_line(f, r.lang) {
+            out.push_str(&wrapped(&u, WIDTH, "      "));
+        }
+    }
+    for f in cpu_families(res) {
+        let [provider, family, cpu, ratio, sizes] = cpu_cells(f, r.lang);
+        let headers = cpu_headers(r.lang);
+        let _ = writeln!(out, "  {provider:<14} {family:<24} {sizes}");
+        let detail = match r.lang {
+            Lang::En => format!("{cpu}; {}: {ratio}", headers[3]),
+            Lang::Zh => format!("{cpu}；{}：{ratio} GiB", headers[3]),
+        };
+        out.push_str(&wrapped(&detail, WIDTH, "      "));
+        if let Some(u) = uncertain_line(f, r.lang) {
+            out.push_str(&wrapped(&u, WIDTH, "      "));
+        }
     }
     for n in &res.no_equivalent {
-        let _ = writeln!(
-            out,
-            "  {:<14} {}: {}",
-            n.provider_name, l.no_equivalent, n.reason
-        );
+        let _ = writeln!(out, "  {:<14} {}:", n.provider_name, l.no_equivalent);
+        out.push_str(&wrapped(&n.reason, WIDTH, "      "));
     }
     if let Some(m) = &res.memory_need {
-        let _ = writeln!(out, "\n{}: {} GB", l.memory, format_number(m.gb));
-        for fit in &m.fits {
-            let _ = writeln!(
-                out,
-                "  {:<26} {:>3} × {} GB",
-                fit.name,
-                fit.count,
-                format_number(fit.memory_gb)
-            );
+        let _ = writeln!(out, "\n{}", memory_heading(m, r.lang));
+        for line in memory_lines(m, r.lang) {
+            out.push_str(&wrapped(&line, WIDTH, "  "));
         }
     }
     let _ = writeln!(out, "\n{}: {}", l.pattern, res.pattern.title);

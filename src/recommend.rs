@@ -2,9 +2,10 @@
 //! Its JSON form is the stable output of `gpuwise recommend --format json` (docs/json.md).
 
 use crate::assets::{Assets, Catalog, Family, FamilyKind, Provider};
-use crate::engine::{Answer, Event, Walk, show_scalar};
-use crate::text::{Lang, Text, format_number, interpolate};
-use crate::tree::{Node, Scalar};
+use crate::engine::{Answer, EngineError, Event, Walk};
+use crate::text::{Lang, Text, interpolate};
+use crate::tree::{Items, Node, Scalar, Tree};
+use crate::vars;
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -43,6 +44,8 @@ pub struct ResultView {
     pub pitfalls: Vec<String>,
     pub cost: Vec<String>,
     pub next_steps: Vec<String>,
+    /// The ids of the advice entries shown (pitfalls, cost, next steps), in order.
+    pub advice: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_need: Option<MemoryNeed>,
     /// Values the result names as worth showing, formatted.
@@ -64,8 +67,16 @@ pub struct FamilyView {
     pub gpu_count: Vec<f64>,
     pub gpu_memory_gb: Option<f64>,
     pub interconnect: Option<String>,
+    /// The CPU model, as the provider names it.
+    pub cpu: Option<String>,
+    /// vCPUs per size, smallest first, and memory per size in GiB (same order).
+    pub vcpus: Vec<u32>,
+    pub memory_gib: Vec<f64>,
     pub shared: bool,
     pub verified: bool,
+    /// What could not be confirmed, when `verified` is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<String>,
     #[serde(rename = "use")]
     pub use_for: String,
     pub source: String,
@@ -82,17 +93,48 @@ impl FamilyView {
             provider_name: family.provider.name(lang).to_string(),
             family: family.family.clone(),
             kind: family.kind,
-            gpu: gpu.map(|g| g.name.clone()),
+            gpu: gpu.map(|g| g.name.get(lang).to_string()),
             gpu_count: family.gpu_count_options(),
             gpu_memory_gb: gpu.map(|g| g.memory_gb),
-            interconnect: family.interconnect.clone(),
+            interconnect: family.interconnect.as_ref().map(|t| t.get(lang).to_string()),
+            cpu: family.cpu.clone(),
+            vcpus: family.vcpus.clone(),
+            memory_gib: family.memory_gib.clone(),
             shared: family.shared,
             verified: family.verified && gpu.is_none_or(|g| g.verified),
+            uncertain: uncertain_text(family, gpu, lang),
             use_for: family.use_for.get(lang).to_string(),
             source: family.source.value.clone(),
             checked: family.checked.value.clone(),
         }
     }
+}
+
+/// What is uncertain about a family or its GPU, in words; `None` when all is confirmed.
+fn uncertain_text(family: &Family, gpu: Option<&crate::assets::Gpu>, lang: Lang) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if !family.verified {
+        parts.push(match &family.uncertain {
+            Some(t) => t.get(lang).to_string(),
+            None => match lang {
+                Lang::En => "some figures not confirmed on the provider's page".to_string(),
+                Lang::Zh => "部分数据未在云厂商页面上得到确认".to_string(),
+            },
+        });
+    }
+    if let Some(g) = gpu.filter(|g| !g.verified) {
+        parts.push(match &g.uncertain {
+            Some(t) => t.get(lang).to_string(),
+            None => match lang {
+                Lang::En => format!("{} figures not all published by the vendor", g.name.get(lang)),
+                Lang::Zh => format!("{} 的部分数据厂商未公布", g.name.get(lang)),
+            },
+        });
+    }
+    (!parts.is_empty()).then(|| parts.join(match lang {
+        Lang::En => "; ",
+        Lang::Zh => "；",
+    }))
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -111,12 +153,17 @@ pub struct PatternView {
     pub diagram: String,
 }
 
-/// A memory need and how many of each GPU it takes.
+/// A memory need and how many of each candidate GPU a deployment would use.
 #[derive(Clone, Debug, Serialize)]
 pub struct MemoryNeed {
     pub variable: String,
+    /// The need as a person reads it ("GPU memory needed: 249.6 GB").
+    pub label: String,
     pub gb: f64,
     pub fits: Vec<GpuFit>,
+    /// GPUs of the result's families that cannot hold the need in the counts allowed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub too_small: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -124,15 +171,25 @@ pub struct GpuFit {
     pub gpu: String,
     pub name: String,
     pub memory_gb: f64,
-    /// GPUs needed when the memory need is split evenly (tensor/pipeline parallel).
-    pub count: u32,
-    /// Servers of eight GPUs needed for that count.
-    pub servers_of_8: u32,
+    /// GPUs a deployment would use: 1, 2, 4 or 8 per server, or whole servers of 8.
+    pub count: u64,
+    /// Servers of eight GPUs; 1 when the count fits one server.
+    pub servers: u64,
+    /// The need divided evenly over `count` GPUs.
+    pub per_gpu_gb: f64,
+    /// Share of each GPU's memory that load takes, 0 to 1.
+    pub load: f64,
+    /// Families of the result that offer this GPU in that count per server.
+    pub families: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Highlight {
+    /// The variable's name (for scripts; never shown to a person).
     pub name: String,
+    /// The variable's label, in the language of the result.
+    pub label: String,
+    /// The value with its unit, formatted.
     pub value: String,
 }
 
@@ -147,6 +204,8 @@ pub enum RecommendError {
         what: &'static str,
         id: String,
     },
+    #[error("a condition at result `{result}` could not be decided: {error}")]
+    Condition { result: String, error: EngineError },
 }
 
 impl Recommendation {
@@ -154,17 +213,48 @@ impl Recommendation {
         let outcome = walk
             .outcome()
             .ok_or_else(|| RecommendError::NotFinished(walk.current_id().to_string()))?;
+        let tree = walk.tree();
         let result_id = walk.current_id().to_string();
         let vars = walk.vars();
-        let fill = |text: &Text| {
-            interpolate(text.get(lang), |name| {
-                vars.get(name).map(|v| show_scalar(v, lang))
-            })
-        };
+        let fill = |text: &Text| fill_text(tree, text, vars, lang);
         let missing = |what: &'static str, id: &str| RecommendError::MissingAsset {
             result: result_id.clone(),
             what,
             id: id.to_string(),
+        };
+        let builtins = result_builtins(outcome, assets);
+        let holds = |condition: &str| {
+            walk.holds_with(&result_id, condition, &builtins)
+                .map_err(|error| RecommendError::Condition {
+                    result: result_id.clone(),
+                    error,
+                })
+        };
+        // The texts of a list that apply to this walk: each item's `when`, and each cited
+        // advice's `applies`, must hold.
+        let shown_advice = std::cell::RefCell::new(Vec::<String>::new());
+        let texts = |items: &Items, bare_is_advice: bool| -> Result<Vec<String>, RecommendError> {
+            let mut out = Vec::new();
+            for item in items.iter() {
+                if let Some(when) = &item.value.when
+                    && !holds(&when.value)?
+                {
+                    continue;
+                }
+                if let Some(id) = item.value.advice_id(bare_is_advice) {
+                    let advice = assets.advice(id).ok_or_else(|| missing("advice", id))?;
+                    if let Some(applies) = &advice.applies
+                        && !holds(&applies.value)?
+                    {
+                        continue;
+                    }
+                    out.push(fill(&advice.text));
+                    shown_advice.borrow_mut().push(id.to_string());
+                } else if let Some(text) = item.value.inline(bare_is_advice) {
+                    out.push(fill(&text));
+                }
+            }
+            Ok(out)
         };
 
         let mut families = Vec::new();
@@ -180,30 +270,49 @@ impl Recommendation {
         let pattern = assets
             .pattern(&outcome.pattern.value)
             .ok_or_else(|| missing("pattern", &outcome.pattern.value))?;
-        let advice_texts =
-            |items: &[crate::tree::At<Text>]| -> Result<Vec<String>, RecommendError> {
-                items
-                    .iter()
-                    .map(|item| match item.value.as_plain() {
-                        Some(id) => assets
-                            .advice(id)
-                            .map(|a| fill(&a.text))
-                            .ok_or_else(|| missing("advice", id)),
-                        None => Ok(fill(&item.value)),
-                    })
-                    .collect()
-            };
 
         let memory_need = outcome.memory_need.as_ref().and_then(|var| {
             let Some(Scalar::Number(gb)) = vars.get(&var.value) else {
                 return None;
             };
-            Some(memory_fits(&var.value, *gb, assets))
+            let label = vars::decl(tree, &var.value)
+                .map(|d| vars::labelled(d, &Scalar::Number(*gb), lang))
+                .unwrap_or_default();
+            let mut candidates: Vec<String> =
+                outcome.memory_gpus.iter().map(|g| g.value.clone()).collect();
+            let result_families: Vec<&Family> = outcome
+                .families
+                .iter()
+                .filter_map(|f| assets.catalog().family(&f.value))
+                .collect();
+            if candidates.is_empty() {
+                for f in &result_families {
+                    if let Some(g) = &f.gpu
+                        && !candidates.contains(&g.value)
+                    {
+                        candidates.push(g.value.clone());
+                    }
+                }
+            }
+            Some(memory_fits(
+                &var.value,
+                label,
+                *gb,
+                &candidates,
+                &result_families,
+                outcome.multi_node,
+                assets.catalog(),
+                lang,
+            ))
         });
 
+        let rationale = texts(&outcome.rationale, false)?.join(if lang == Lang::Zh { "" } else { " " });
+        let pitfalls = texts(&outcome.pitfalls, true)?;
+        let cost = texts(&outcome.cost, true)?;
+        let next_steps = texts(&outcome.next_steps, false)?;
         Ok(Recommendation {
-            tree: walk.tree().id.value.clone(),
-            tree_title: walk.tree().title.get(lang).to_string(),
+            tree: tree.id.value.clone(),
+            tree_title: tree.title.get(lang).to_string(),
             lang,
             path: path_steps(walk, lang),
             result: ResultView {
@@ -230,18 +339,21 @@ impl Recommendation {
                         .collect(),
                     diagram: pattern.diagram.value.get(lang).trim_end().to_string(),
                 },
-                rationale: fill(&outcome.rationale),
-                pitfalls: advice_texts(&outcome.pitfalls)?,
-                cost: advice_texts(&outcome.cost)?,
-                next_steps: outcome.next_steps.iter().map(fill).collect(),
+                rationale,
+                pitfalls,
+                cost,
+                next_steps,
+                advice: shown_advice.take(),
                 memory_need,
                 highlights: outcome
                     .show
                     .iter()
                     .filter_map(|name| {
+                        let decl = vars::decl(tree, &name.value)?;
                         vars.get(&name.value).map(|v| Highlight {
                             name: name.value.clone(),
-                            value: show_scalar(v, lang),
+                            label: decl.label.get(lang).to_string(),
+                            value: vars::with_unit(decl, v, lang),
                         })
                     })
                     .collect(),
@@ -254,6 +366,40 @@ impl Recommendation {
     }
 }
 
+/// Variables every result's conditions may read besides the walk's own: what the result
+/// itself recommends, so advice can say "GPU results only" without each tree setting it.
+pub const BUILTINS: [(&str, crate::expr::Kind); 2] = [
+    ("result_gpu", crate::expr::Kind::Bool),
+    ("result_multi_node", crate::expr::Kind::Bool),
+];
+
+fn result_builtins(outcome: &crate::tree::Outcome, assets: &Assets) -> Vec<(&'static str, Scalar)> {
+    let gpu = outcome.families.iter().any(|f| {
+        assets
+            .catalog()
+            .family(&f.value)
+            .is_some_and(|f| f.kind == FamilyKind::Gpu)
+    });
+    vec![
+        (BUILTINS[0].0, Scalar::Bool(gpu)),
+        (BUILTINS[1].0, Scalar::Bool(outcome.multi_node)),
+    ]
+}
+
+/// A text with each `{name}` replaced by the declared variable's value. An undeclared name is
+/// never printed: the validator rejects it, and here it is left out rather than shown raw.
+pub fn fill_text(
+    tree: &Tree,
+    text: &Text,
+    vars: &IndexMap<String, Scalar>,
+    lang: Lang,
+) -> String {
+    interpolate(text.get(lang), |name| {
+        let value = vars.get(name)?;
+        Some(vars::format_value(vars::decl(tree, name), value, lang))
+    })
+}
+
 fn scalar_json(value: &Scalar) -> serde_json::Value {
     match value {
         Scalar::Number(n) => serde_json::Number::from_f64(*n)
@@ -264,32 +410,86 @@ fn scalar_json(value: &Scalar) -> serde_json::Value {
     }
 }
 
-/// For each GPU the catalog knows, how many it takes to hold `gb` of memory.
-pub fn memory_fits(variable: &str, gb: f64, assets: &Assets) -> MemoryNeed {
-    let mut fits: Vec<GpuFit> = assets
-        .catalog()
-        .gpus
-        .iter()
-        .map(|g| {
-            let count = (gb / g.memory_gb).ceil().max(1.0) as u32;
-            GpuFit {
-                gpu: g.id.value.clone(),
-                name: g.name.clone(),
-                memory_gb: g.memory_gb,
-                count,
-                servers_of_8: count.div_ceil(8),
+/// GPUs per server a deployment uses: tensor parallelism splits a model over 1, 2, 4 or 8.
+const SERVER_COUNTS: [u64; 4] = [1, 2, 4, 8];
+
+/// For each candidate GPU, the count a real deployment would use to hold `gb`: the smallest of
+/// 1, 2, 4, 8 per server that holds it, or whole servers of 8 when `multi_node` allows.
+#[allow(clippy::too_many_arguments)]
+pub fn memory_fits(
+    variable: &str,
+    label: String,
+    gb: f64,
+    candidates: &[String],
+    families: &[&Family],
+    multi_node: bool,
+    catalog: &Catalog,
+    lang: Lang,
+) -> MemoryNeed {
+    let mut fits = Vec::new();
+    let mut too_small = Vec::new();
+    for id in candidates {
+        let Some(g) = catalog.gpu(id) else { continue };
+        let need = (gb / g.memory_gb).ceil().max(1.0);
+        let per_server = SERVER_COUNTS.iter().copied().find(|&c| c as f64 >= need);
+        let offering = |count: u64| -> Vec<String> {
+            families
+                .iter()
+                .filter(|f| f.gpu.as_ref().is_some_and(|fg| fg.value == *id))
+                .filter(|f| f.gpu_count_options().contains(&(count as f64)))
+                .map(|f| format!("{} {}", f.provider.name(lang), f.family))
+                .collect()
+        };
+        let (count, servers, offered) = match per_server {
+            Some(c) => {
+                // The smallest count some listed family offers at or above the need.
+                let offered_count = SERVER_COUNTS
+                    .iter()
+                    .copied()
+                    .filter(|&k| k >= c)
+                    .find(|&k| !offering(k).is_empty() || families.is_empty());
+                match offered_count {
+                    Some(k) => (k, 1, offering(k)),
+                    None if multi_node => (8, 1, offering(8)),
+                    None => {
+                        too_small.push(g.name.get(lang).to_string());
+                        continue;
+                    }
+                }
             }
-        })
-        .collect();
+            None if multi_node && need.is_finite() && need < 1e6 => {
+                let servers = (need / 8.0).ceil() as u64;
+                (servers * 8, servers, offering(8))
+            }
+            None => {
+                too_small.push(g.name.get(lang).to_string());
+                continue;
+            }
+        };
+        let per_gpu = gb / count as f64;
+        fits.push(GpuFit {
+            gpu: g.id.value.clone(),
+            name: g.name.get(lang).to_string(),
+            memory_gb: g.memory_gb,
+            count,
+            servers,
+            per_gpu_gb: per_gpu,
+            load: per_gpu / g.memory_gb,
+            families: offered,
+        });
+    }
     fits.sort_by(|a, b| {
-        a.memory_gb
-            .total_cmp(&b.memory_gb)
+        a.count
+            .cmp(&b.count)
+            .then(a.memory_gb.total_cmp(&b.memory_gb))
             .then(a.name.cmp(&b.name))
     });
     MemoryNeed {
         variable: variable.to_string(),
+        label,
         gb,
         fits,
+        too_small,
     }
 }
 
@@ -310,7 +510,7 @@ pub fn path_steps(walk: &Walk, lang: Lang) -> Vec<PathStep> {
                         .find(|c| c.value.id.value == *id)
                         .map(|c| c.value.label.get(lang).to_string())
                         .unwrap_or_else(|| id.clone()),
-                    Answer::Number(n) => format_number(*n),
+                    Answer::Number(n) => vars::format_decimals(*n, 2),
                 };
                 steps.push(PathStep {
                     node: visit.node.clone(),
@@ -325,25 +525,43 @@ pub fn path_steps(walk: &Walk, lang: Lang) -> Vec<PathStep> {
                 node: visit.node.clone(),
                 question: q.ask.get(lang).to_string(),
                 answer: answer.as_value(),
-                answer_label: format!(
-                    "{} {}",
-                    match answer {
-                        Answer::Number(n) => format_number(*n),
+                answer_label: {
+                    let shown = match answer {
+                        Answer::Number(n) => vars::format_value(
+                            vars::decl(tree, &q.var.value),
+                            &Scalar::Number(*n),
+                            lang,
+                        ),
                         Answer::Choice(c) => c.clone(),
-                    },
-                    q.unit.get(lang)
-                ),
+                    };
+                    let unit = q.unit.get(lang);
+                    if unit.is_empty() {
+                        shown
+                    } else {
+                        format!("{shown} {unit}")
+                    }
+                },
                 why: q.why.get(lang).to_string(),
                 consequences: Vec::new(),
             }),
             (Event::Computed(values), Node::Compute(c)) => {
+                // Only declared variables are shown, each with its label and unit.
                 let shown: Vec<String> = values
                     .iter()
-                    .map(|(k, v)| format!("{k} = {}", show_scalar(v, lang)))
+                    .filter_map(|(k, v)| vars::decl(tree, k).map(|d| vars::labelled(d, v, lang)))
                     .collect();
-                let line = match &c.note {
-                    Some(note) => format!("{} ({})", note.get(lang), shown.join(", ")),
-                    None => shown.join(", "),
+                let separator = match lang {
+                    Lang::En => "; ",
+                    Lang::Zh => "；",
+                };
+                let line = match (&c.note, shown.is_empty()) {
+                    (Some(note), true) => note.get(lang).to_string(),
+                    (Some(note), false) => match lang {
+                        Lang::En => format!("{} ({})", note.get(lang), shown.join(separator)),
+                        Lang::Zh => format!("{}（{}）", note.get(lang), shown.join(separator)),
+                    },
+                    (None, false) => shown.join(separator),
+                    (None, true) => continue,
                 };
                 if let Some(last) = steps.last_mut() {
                     last.consequences.push(line);

@@ -213,6 +213,67 @@ pub fn interpolate(text: &str, lookup: impl Fn(&str) -> Option<String>) -> Strin
     out
 }
 
+/// Closing punctuation that must not start a line (a simple 禁则: it stays with what precedes it).
+const NO_LINE_START: &str = "，。、；：？！）」』》〉】…—,.;:?!)";
+
+/// Words for textwrap: split at ASCII spaces, and between CJK characters, where Chinese may
+/// break; closing punctuation stays attached. This replaces textwrap's Unicode line-break
+/// feature, whose ICU data cost start-up time and binary size for the same result here.
+fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    use textwrap::core::Word;
+    use unicode_width::UnicodeWidthChar;
+    Box::new(
+        textwrap::WordSeparator::AsciiSpace
+            .find_words(line)
+            .flat_map(|word| {
+                let text = word.word;
+                let mut cuts = vec![0];
+                let mut chars = text.char_indices().peekable();
+                while let Some((_, c)) = chars.next() {
+                    let wide = c.width().unwrap_or(0) == 2;
+                    if let Some(&(next_at, next)) = chars.peek() {
+                        let next_wide = next.width().unwrap_or(0) == 2;
+                        if (wide || next_wide) && !NO_LINE_START.contains(next) {
+                            cuts.push(next_at);
+                        }
+                    }
+                }
+                cuts.push(text.len());
+                let last = cuts.len() - 2;
+                cuts.windows(2)
+                    .enumerate()
+                    .map(|(i, w)| {
+                        let mut piece = Word::from(&text[w[0]..w[1]]);
+                        if i == last {
+                            piece.whitespace = word.whitespace;
+                        }
+                        piece
+                    })
+                    .collect::<Vec<_>>()
+            }),
+    )
+}
+
+/// Wraps `text` to `width` display columns without cutting English words or garbling CJK.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    text.split('\n')
+        .flat_map(|para| {
+            if para.is_empty() {
+                vec![String::new()]
+            } else {
+                let options = textwrap::Options::new(width)
+                    .break_words(true)
+                    .word_separator(textwrap::WordSeparator::Custom(words));
+                textwrap::wrap(para, options)
+                    .into_iter()
+                    .map(|c| c.into_owned())
+                    .collect()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,15 @@ struct Expect {
     /// For every provider: a family id that must be among the result's families, or `none`
     /// when the result must list the provider under `no_equivalent`.
     families: IndexMap<Provider, String>,
+    /// The architecture pattern id the result must show.
+    #[serde(default)]
+    pattern: Option<String>,
+    /// Advice ids (assets/advice.yaml) the result must show.
+    #[serde(default)]
+    shows: Vec<String>,
+    /// Advice ids the result must NOT show for this person.
+    #[serde(default)]
+    hides: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Clone, Copy)]
@@ -134,6 +143,27 @@ fn check(scenario: &Scenario, assets: &assets::Assets) -> Result<(), String> {
             ));
         }
     }
+    if let Some(pattern) = &scenario.expect.pattern
+        && rec.result.pattern.id != *pattern
+    {
+        return Err(format!(
+            "pattern `{}`, expected `{pattern}`",
+            rec.result.pattern.id
+        ));
+    }
+    for id in &scenario.expect.shows {
+        if !rec.result.advice.contains(id) {
+            return Err(format!(
+                "advice `{id}` is not shown; shown: {:?}",
+                rec.result.advice
+            ));
+        }
+    }
+    for id in &scenario.expect.hides {
+        if rec.result.advice.contains(id) {
+            return Err(format!("advice `{id}` is shown, but must not be"));
+        }
+    }
     Ok(())
 }
 
@@ -163,8 +193,8 @@ fn every_scenario_reaches_its_expected_result() {
         failures.join("\n")
     );
     assert!(
-        paths.len() >= 30,
-        "at least 30 scenarios, found {}",
+        paths.len() >= 120,
+        "at least 120 scenarios, found {}",
         paths.len()
     );
 }

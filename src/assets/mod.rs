@@ -60,7 +60,8 @@ impl Provider {
 #[serde(deny_unknown_fields)]
 pub struct Gpu {
     pub id: At<String>,
-    pub name: String,
+    /// The product name; a qualifier in it ("4 × GA107") may need a Chinese form.
+    pub name: Text,
     pub vendor: String,
     #[serde(default)]
     pub architecture: Option<String>,
@@ -85,6 +86,10 @@ pub struct Gpu {
     pub source: At<String>,
     pub checked: At<String>,
     pub verified: bool,
+    /// What could not be confirmed, in words a person reads ("GPU model not named by Alibaba").
+    /// Required when `verified` is false.
+    #[serde(default)]
+    pub uncertain: Option<Text>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, strum::Display)]
@@ -109,7 +114,7 @@ pub struct Family {
     #[serde(default)]
     pub shared: bool,
     #[serde(default)]
-    pub interconnect: Option<String>,
+    pub interconnect: Option<Text>,
     #[serde(default)]
     pub cpu: Option<String>,
     #[serde(default)]
@@ -125,6 +130,9 @@ pub struct Family {
     pub source: At<String>,
     pub checked: At<String>,
     pub verified: bool,
+    /// What could not be confirmed, in words a person reads. Required when `verified` is false.
+    #[serde(default)]
+    pub uncertain: Option<Text>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -207,6 +215,10 @@ pub struct Advice {
     pub id: At<String>,
     pub kind: AdviceKind,
     pub text: Text,
+    /// When the advice applies (`llm`, `gpu`, `job == "training"`): a result whose walk makes
+    /// this false never shows it, whoever cites it.
+    #[serde(default)]
+    pub applies: Option<At<crate::tree::Expr>>,
     #[serde(default)]
     pub source: Option<At<String>>,
     #[serde(default)]

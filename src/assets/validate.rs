@@ -80,6 +80,35 @@ pub fn check_text(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic
                 .with_hint("add `zh: ...` beside `en: ...`"),
         );
     }
+    if let Text::Localized { zh: Some(zh), .. } = text
+        && let Some((mark, wide)) = ascii_punctuation_in_chinese(zh)
+    {
+        out.push(
+            Diagnostic::warning(
+                span,
+                format!("`{field}` (zh) has an ASCII `{mark}` next to Chinese text"),
+            )
+            .with_hint(format!("use the full-width `{wide}`")),
+        );
+    }
+    for variant in text.variants() {
+        if let Some(word) = authoring_word(variant) {
+            out.push(
+                Diagnostic::warning(
+                    span,
+                    format!("`{field}` says \"{word}\", a word about how gpuwise is written"),
+                )
+                .with_hint("name the rule or the vendor page instead; people never see the sources' names"),
+            );
+            break;
+        }
+    }
+    if text.variants().any(|v| v.chars().any(|c| c.is_control() && c != '\n')) {
+        out.push(Diagnostic::warning(
+            span,
+            format!("`{field}` holds a control character or escape sequence; it is not shown"),
+        ));
+    }
     if let Some(long) = text.variants().find(|v| v.chars().count() > MAX_TEXT_CHARS) {
         out.push(Diagnostic::error(
             span,
@@ -89,6 +118,46 @@ pub fn check_text(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic
             ),
         ));
     }
+}
+
+/// An ASCII `:,?();` right beside a CJK character, and its full-width form.
+pub fn ascii_punctuation_in_chinese(zh: &str) -> Option<(char, char)> {
+    let chars: Vec<char> = zh.chars().collect();
+    let cjk = |c: char| matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x9FFF | 0xFF00..=0xFFEF);
+    for (i, &c) in chars.iter().enumerate() {
+        let wide = match c {
+            ':' => '：',
+            ',' => '，',
+            '?' => '？',
+            '(' => '（',
+            ')' => '）',
+            ';' => '；',
+            _ => continue,
+        };
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        // `(` opens before what it encloses and `)` closes after it; the others sit after a word.
+        let touches = match c {
+            '(' => before.is_some_and(cjk) || after.is_some_and(cjk),
+            ')' => before.is_some_and(cjk) || after.is_some_and(cjk),
+            _ => before.is_some_and(cjk),
+        };
+        if touches {
+            return Some((c, wide));
+        }
+    }
+    None
+}
+
+/// Words about how the content was written, which a person should never read.
+fn authoring_word(text: &str) -> Option<&'static str> {
+    let lower = text.to_lowercase();
+    [
+        "seed 00", "the seeds", "seed article", "this tree", "this catalog",
+        "种子文章", "本决策树", "本目录",
+    ]
+    .into_iter()
+    .find(|w| lower.contains(w))
 }
 
 fn check_source(source: &At<String>, checked: &At<String>, out: &mut Vec<Diagnostic>) {
@@ -241,6 +310,23 @@ fn check_advice(assets: &Assets, out: &mut Vec<Diagnostic>) {
     for advice in &assets.advice_list().advice {
         check_id(&advice.id, &mut seen, "advice", out);
         check_text(&advice.text, advice.id.span, "text", out);
+        if let Some(applies) = &advice.applies {
+            match crate::expr::parse(&applies.value)
+                .and_then(|p| crate::expr::kind_of(&p, &|_| crate::expr::Kind::Unknown))
+            {
+                Err(message) => out.push(Diagnostic::error(
+                    applies.span,
+                    format!("`applies` `{}` is not a usable condition: {message}", applies.value),
+                )),
+                Ok(crate::expr::Kind::Number | crate::expr::Kind::Str) => {
+                    out.push(Diagnostic::error(
+                        applies.span,
+                        format!("`applies` `{}` is not true or false", applies.value),
+                    ))
+                }
+                Ok(_) => {}
+            }
+        }
         match (&advice.source, &advice.checked) {
             (Some(source), Some(checked)) => check_source(source, checked, out),
             (Some(source), None) => out.push(Diagnostic::error(

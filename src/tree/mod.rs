@@ -51,7 +51,26 @@ pub struct Tree {
     #[serde(default)]
     pub description: Option<Text>,
     pub start: At<String>,
+    /// The variables a person may see, with how to show them. Others are internal.
+    #[serde(default)]
+    pub variables: IndexMap<String, At<VarDecl>>,
     pub nodes: Nodes,
+}
+
+/// How a variable is shown to a person: "GPU memory needed: 249.6 GB", never `vram_gb = 249.6`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VarDecl {
+    pub label: Text,
+    #[serde(default)]
+    pub unit: Option<Text>,
+    /// Decimals kept for numbers (default 1); values too small for them keep 2 significant
+    /// digits (0.026, not 0).
+    #[serde(default)]
+    pub decimals: Option<u8>,
+    /// Words for the values a string or yes/no variable takes (`training: {en: training, ...}`).
+    #[serde(default)]
+    pub values: IndexMap<String, Text>,
 }
 
 /// The nodes in file order, each with the position of its id.
@@ -177,8 +196,9 @@ pub struct NumberQuestion {
     pub unit: Text,
     pub min: At<f64>,
     pub max: At<f64>,
+    /// A number, or an expression over earlier variables (layers from model size).
     #[serde(default)]
-    pub default: Option<At<f64>>,
+    pub default: Option<At<Expr>>,
     /// Whole numbers only (a count, a context length).
     #[serde(default)]
     pub integer: bool,
@@ -273,20 +293,161 @@ pub struct Outcome {
     #[serde(default)]
     pub no_equivalent: IndexMap<crate::assets::Provider, Text>,
     pub pattern: At<String>,
-    pub rationale: Text,
-    /// Advice ids from assets/advice.yaml (plain strings) or inline `{en, zh}` texts.
+    /// One text, or a list of parts, each of which may carry `when`.
+    pub rationale: Items,
+    /// Advice ids from assets/advice.yaml (plain strings, or `{advice: id, when: ...}`) or
+    /// inline `{en, zh, when}` texts.
     #[serde(default)]
-    pub pitfalls: Vec<At<Text>>,
+    pub pitfalls: Items,
     #[serde(default)]
-    pub cost: Vec<At<Text>>,
+    pub cost: Items,
+    /// Texts (plain strings are text here, not advice ids) or `{advice: id, when: ...}`.
     #[serde(default)]
-    pub next_steps: Vec<Text>,
-    /// A variable holding a GPU memory need in GB: the result then lists the GPUs that fit it.
+    pub next_steps: Items,
+    /// A variable holding a GPU memory need in GB: the result then lists, for the GPUs of its
+    /// families (or `memory_gpus`), how many a server takes.
     #[serde(default)]
     pub memory_need: Option<At<String>>,
+    /// The GPUs the memory section counts, when not those of `families`.
+    #[serde(default)]
+    pub memory_gpus: Vec<At<String>>,
+    /// Whether the job may span several servers; otherwise only counts that fit one server
+    /// (1, 2, 4 or 8 GPUs) are offered.
+    #[serde(default)]
+    pub multi_node: bool,
     /// Variables worth showing beside the result (a computed memory need, a GPU count).
     #[serde(default)]
     pub show: Vec<At<String>>,
+}
+
+/// A text in a result, shown only when its `when` holds for the walk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub body: ItemBody,
+    pub when: Option<At<Expr>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ItemBody {
+    /// A plain string: an advice id in `pitfalls` and `cost`, text elsewhere.
+    Bare(String),
+    Text(Text),
+    Advice(String),
+}
+
+impl Item {
+    /// The advice id this item cites, if any; `bare_is_advice` says how the list reads plain
+    /// strings.
+    pub fn advice_id(&self, bare_is_advice: bool) -> Option<&str> {
+        match &self.body {
+            ItemBody::Advice(id) => Some(id),
+            ItemBody::Bare(id) if bare_is_advice => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The inline text, when the item is not an advice reference.
+    pub fn inline(&self, bare_is_advice: bool) -> Option<Text> {
+        match &self.body {
+            ItemBody::Text(t) => Some(t.clone()),
+            ItemBody::Bare(s) if !bare_is_advice => Some(Text::Plain(s.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, {en, zh, when} or {advice, when}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
+                Ok(Item {
+                    body: ItemBody::Bare(v.to_string()),
+                    when: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+                const FIELDS: &[&str] = &["en", "zh", "advice", "when"];
+                let (mut en, mut zh, mut advice) = (None::<String>, None::<String>, None);
+                let mut when: Option<At<Expr>> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let duplicate = match key.as_str() {
+                        "en" => en.replace(map.next_value()?).is_some(),
+                        "zh" => zh.replace(map.next_value()?).is_some(),
+                        "advice" => advice.replace(map.next_value::<String>()?).is_some(),
+                        "when" => when.replace(map.next_value()?).is_some(),
+                        other => return Err(de::Error::unknown_field(other, FIELDS)),
+                    };
+                    if duplicate {
+                        return Err(de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                }
+                let body = match (en, zh, advice) {
+                    (None, None, Some(id)) => ItemBody::Advice(id),
+                    (Some(en), zh, None) => ItemBody::Text(Text::Localized { en, zh }),
+                    (None, Some(_), None) => return Err(de::Error::missing_field("en")),
+                    (None, None, None) => {
+                        return Err(de::Error::custom("an item needs `en` (with `zh`) or `advice`"));
+                    }
+                    (_, _, Some(_)) => {
+                        return Err(de::Error::custom(
+                            "an item is either a text (`en`, `zh`) or an `advice` reference, not both",
+                        ));
+                    }
+                };
+                Ok(Item { body, when })
+            }
+        }
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
+/// A list of items; one text alone (a string or `{en, zh}`) is a list of one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Items(pub Vec<At<Item>>);
+
+impl std::ops::Deref for Items {
+    type Target = [At<Item>];
+    fn deref(&self) -> &[At<Item>] {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemsVisitor;
+        impl<'de> Visitor<'de> for ItemsVisitor {
+            type Value = Items;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text or a list of texts")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Items, E> {
+                Ok(Items(vec![At::new(
+                    Item {
+                        body: ItemBody::Text(Text::Plain(v.to_string())),
+                        when: None,
+                    },
+                    Span::UNKNOWN,
+                )]))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Items, A::Error> {
+                let item = Item::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Items(vec![At::new(item, Span::UNKNOWN)]))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Items, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<At<Item>>()? {
+                    items.push(item);
+                }
+                Ok(Items(items))
+            }
+        }
+        deserializer.deserialize_any(ItemsVisitor)
+    }
 }
 
 /// A value a choice sets: a number, a yes/no or a word.

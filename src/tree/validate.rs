@@ -1,6 +1,7 @@
 //! Checks a loaded tree against itself and the assets: every problem, not just the first.
 
-use super::{At, Node, Tree};
+use super::{At, Items, Node, Tree};
+use crate::expr::Kind;
 use crate::assets::validate::{check_text, is_valid_id};
 use crate::assets::{Assets, Provider};
 use crate::diag::{Diagnostic, Span};
@@ -11,16 +12,7 @@ use strum::IntoEnumIterator;
 
 /// A parsed expression and the variables it reads.
 pub fn parse_expression(source: &str) -> Result<Vec<String>, String> {
-    let node = evalexpr::build_operator_tree::<evalexpr::DefaultNumericTypes>(source)
-        .map_err(|e| e.to_string())?;
-    let reads: Vec<String> = node
-        .iter_read_variable_identifiers()
-        .map(str::to_string)
-        .collect();
-    if node.iter_variable_identifiers().count() != reads.len() {
-        return Err("expressions may read variables but not assign them".to_string());
-    }
-    Ok(reads)
+    crate::expr::reads(&crate::expr::parse(source)?)
 }
 
 /// A variable name usable in expressions.
@@ -36,6 +28,7 @@ pub fn validate_tree(tree: &Tree, assets: &Assets, max_nodes: usize) -> Vec<Diag
         assets,
         out: Vec::new(),
         reads: HashMap::new(),
+        kinds: HashMap::new(),
     };
     if tree.nodes.len() > max_nodes {
         v.out.push(Diagnostic::error(
@@ -48,9 +41,11 @@ pub fn validate_tree(tree: &Tree, assets: &Assets, max_nodes: usize) -> Vec<Diag
         return v.out;
     }
     v.check_header();
+    v.infer_kinds();
     for (id, node) in tree.nodes.iter() {
         v.check_node(id, &node.value);
     }
+    v.check_declared_set();
     let reachable = v.check_reachable();
     if let Some(order) = v.check_cycles(&reachable) {
         v.check_variables(&order);
@@ -66,6 +61,8 @@ struct Validator<'a> {
     /// The variables each expression reads, parsed once by `check_expression` (`None`: it does
     /// not parse) and looked up by the variables check.
     reads: HashMap<*const super::Expr, Option<Vec<String>>>,
+    /// What each variable holds, from where it is set (`Unknown` where sets disagree).
+    kinds: HashMap<String, Kind>,
 }
 
 impl Validator<'_> {
@@ -86,6 +83,16 @@ impl Validator<'_> {
             );
         }
         self.text(&tree.title, tree.id.span, "title");
+        for (name, decl) in &tree.variables {
+            self.check_var_name(name, decl.span);
+            self.text(&decl.value.label, decl.span, "label");
+            if let Some(unit) = &decl.value.unit {
+                self.text(unit, decl.span, "unit");
+            }
+            for word in decl.value.values.values() {
+                self.text(word, decl.span, "values");
+            }
+        }
         if let Some(d) = &tree.description {
             self.text(d, tree.id.span, "description");
         }
@@ -145,15 +152,157 @@ impl Validator<'_> {
         }
     }
 
-    fn check_expression(&mut self, expr: &At<super::Expr>) {
-        let parsed = parse_expression(&expr.value);
-        if let Err(message) = &parsed {
+    fn check_expression(&mut self, expr: &At<super::Expr>) -> Kind {
+        let parsed = crate::expr::parse(&expr.value);
+        let (reads, kind) = match &parsed {
+            Err(message) => {
+                self.error(
+                    expr.span,
+                    format!("expression `{}` does not parse: {message}", expr.value),
+                );
+                (None, Kind::Unknown)
+            }
+            Ok(node) => {
+                let reads = match crate::expr::reads(node) {
+                    Ok(r) => Some(r),
+                    Err(message) => {
+                        self.error(expr.span, format!("expression `{}`: {message}", expr.value));
+                        None
+                    }
+                };
+                let kinds = &self.kinds;
+                let kind = crate::expr::kind_of(node, &|name| {
+                    kinds.get(name).copied().unwrap_or(Kind::Unknown)
+                });
+                match kind {
+                    Ok(k) => (reads, k),
+                    Err(message) => {
+                        self.error(
+                            expr.span,
+                            format!("expression `{}` cannot work: {message}", expr.value),
+                        );
+                        (reads, Kind::Unknown)
+                    }
+                }
+            }
+        };
+        self.reads.insert(&expr.value, reads);
+        kind
+    }
+
+    /// A condition (`if`, `when`): it must parse and give true or false.
+    fn check_condition(&mut self, expr: &At<super::Expr>, what: &str) {
+        let kind = self.check_expression(expr);
+        if matches!(kind, Kind::Number | Kind::Str) {
             self.error(
                 expr.span,
-                format!("expression `{}` does not parse: {message}", expr.value),
+                format!(
+                    "{what} `{}` gives {}, not true or false",
+                    expr.value,
+                    kind.describe()
+                ),
             );
         }
-        self.reads.insert(&expr.value, parsed.ok());
+    }
+
+    /// The kind of every variable, from the values choices set, number questions (numbers)
+    /// and computes (the kind of their expression, in file order).
+    fn infer_kinds(&mut self) {
+        let mut kinds: HashMap<String, Kind> = HashMap::new();
+        let merge = |kinds: &mut HashMap<String, Kind>, name: &str, kind: Kind| {
+            let entry = kinds.entry(name.to_string()).or_insert(kind);
+            if *entry != kind {
+                *entry = Kind::Unknown;
+            }
+        };
+        for (_, node) in self.tree.nodes.iter() {
+            match &node.value {
+                Node::Question(q) => {
+                    for c in &q.choices {
+                        for (name, value) in &c.value.set {
+                            merge(&mut kinds, name, Kind::of(&value.value));
+                        }
+                    }
+                }
+                Node::Number(n) => merge(&mut kinds, &n.var.value, Kind::Number),
+                _ => {}
+            }
+        }
+        // Computes may read each other: two rounds settle chains written in any order.
+        for _ in 0..2 {
+            for (_, node) in self.tree.nodes.iter() {
+                if let Node::Compute(c) = &node.value {
+                    for (name, expr) in &c.set {
+                        let kind = crate::expr::parse(&expr.value)
+                            .ok()
+                            .and_then(|p| {
+                                crate::expr::kind_of(&p, &|n| {
+                                    kinds.get(n).copied().unwrap_or(Kind::Unknown)
+                                })
+                                .ok()
+                            })
+                            .unwrap_or(Kind::Unknown);
+                        if kind != Kind::Unknown {
+                            kinds.insert(name.clone(), kind);
+                        }
+                    }
+                }
+            }
+        }
+        for (name, kind) in crate::recommend::BUILTINS {
+            kinds.insert(name.to_string(), kind);
+        }
+        self.kinds = kinds;
+    }
+
+    /// A declared variable that nothing sets is a mistake in the declarations.
+    fn check_declared_set(&mut self) {
+        let mut set: HashSet<&str> = HashSet::new();
+        for (_, node) in self.tree.nodes.iter() {
+            match &node.value {
+                Node::Question(q) => {
+                    for c in &q.choices {
+                        set.extend(c.value.set.keys().map(String::as_str));
+                    }
+                }
+                Node::Number(n) => {
+                    set.insert(&n.var.value);
+                }
+                Node::Compute(c) => set.extend(c.set.keys().map(String::as_str)),
+                _ => {}
+            }
+        }
+        for (name, decl) in &self.tree.variables {
+            if !set.contains(name.as_str()) {
+                self.out.push(Diagnostic::warning(
+                    decl.span,
+                    format!("variable `{name}` is declared but never set"),
+                ));
+            }
+        }
+    }
+
+    /// The items of a result list: each `when` a condition, each advice id known, each text
+    /// checked.
+    fn check_items(&mut self, items: &Items, bare_is_advice: bool, field: &str, span: Span) {
+        for item in items.iter() {
+            let item_span = if item.span == Span::UNKNOWN { span } else { item.span };
+            if let Some(when) = &item.value.when {
+                self.check_condition(when, "`when`");
+            }
+            if let Some(advice_id) = item.value.advice_id(bare_is_advice) {
+                if self.assets.advice(advice_id).is_none() {
+                    self.error(
+                        item_span,
+                        format!(
+                            "unknown advice `{advice_id}`: assets/advice.yaml has no advice with this id"
+                        ),
+                    );
+                }
+            } else if let Some(text) = item.value.inline(bare_is_advice) {
+                self.text(&text, item_span, field);
+            }
+        }
     }
 
     fn check_node(&mut self, id: &At<String>, node: &Node) {
@@ -216,16 +365,48 @@ impl Validator<'_> {
                         ),
                     );
                 }
-                if let Some(default) = &n.default
-                    && !(n.min.value..=n.max.value).contains(&default.value)
-                {
+                if n.integer && n.min.value.ceil() > n.max.value.floor() {
                     self.error(
-                        default.span,
+                        n.min.span,
                         format!(
-                            "default {} is outside the range {} to {}",
-                            default.value, n.min.value, n.max.value
+                            "`integer: true`, but no whole number lies between {} and {}",
+                            fmt_num(n.min.value),
+                            fmt_num(n.max.value)
                         ),
                     );
+                }
+                if let Some(default) = &n.default {
+                    match default.value.trim().parse::<f64>() {
+                        Ok(value) if !(n.min.value..=n.max.value).contains(&value) => {
+                            self.error(
+                                default.span,
+                                format!(
+                                    "default {} is outside the range {} to {}",
+                                    fmt_num(value),
+                                    fmt_num(n.min.value),
+                                    fmt_num(n.max.value)
+                                ),
+                            );
+                        }
+                        Ok(value) if n.integer && value.fract() != 0.0 => self.error(
+                            default.span,
+                            format!(
+                                "default {} is not a whole number, but the question takes whole numbers",
+                                fmt_num(value)
+                            ),
+                        ),
+                        Ok(_) => {
+                            self.check_expression(default);
+                        }
+                        Err(_) => {
+                            if matches!(self.check_expression(default), Kind::Bool | Kind::Str) {
+                                self.error(
+                                    default.span,
+                                    format!("default `{}` does not give a number", default.value),
+                                );
+                            }
+                        }
+                    }
                 }
             }
             Node::Compute(c) => {
@@ -242,7 +423,7 @@ impl Validator<'_> {
             }
             Node::Branch(b) => {
                 for when in &b.when {
-                    self.check_expression(&when.value.condition);
+                    self.check_condition(&when.value.condition, "condition");
                     if let Some(note) = &when.value.note {
                         self.text(note, when.span, "note");
                     }
@@ -266,11 +447,37 @@ impl Validator<'_> {
 
     fn check_result(&mut self, id: &At<String>, r: &super::Outcome) {
         let span = id.span;
-        for text in [&r.summary, &r.rationale] {
-            self.text(text, span, "summary/rationale");
+        self.text(&r.summary, span, "summary");
+        self.check_items(&r.rationale, false, "rationale", span);
+        self.check_items(&r.next_steps, false, "next_steps", span);
+        self.check_items(&r.pitfalls, true, "pitfalls", span);
+        self.check_items(&r.cost, true, "cost", span);
+        for gpu in &r.memory_gpus {
+            if self.assets.catalog().gpu(&gpu.value).is_none() {
+                self.error(
+                    gpu.span,
+                    format!("unknown GPU `{}`: assets/catalog.yaml has no GPU with this id", gpu.value),
+                );
+            }
         }
-        for step in &r.next_steps {
-            self.text(step, span, "next_steps");
+        if let Some(var) = &r.memory_need
+            && matches!(self.kinds.get(&var.value), Some(Kind::Bool | Kind::Str))
+        {
+            self.error(
+                var.span,
+                format!("`memory_need` names `{}`, which is not a number", var.value),
+            );
+        }
+        for name in r.show.iter().chain(&r.memory_need) {
+            if !self.tree.variables.contains_key(&name.value) {
+                self.out.push(
+                    Diagnostic::error(
+                        name.span,
+                        format!("result `{}` shows variable `{}`, which `variables` does not declare", id.value, name.value),
+                    )
+                    .with_hint("declare it under `variables:` with a label (and a unit), so a person reads words, not a name"),
+                );
+            }
         }
         let mut covered: HashSet<Provider> = HashSet::new();
         for family in &r.families {
@@ -322,18 +529,6 @@ impl Validator<'_> {
                     r.pattern.value
                 ),
             );
-        }
-        for item in r.pitfalls.iter().chain(&r.cost) {
-            match item.value.as_plain() {
-                Some(advice_id) if self.assets.advice(advice_id).is_none() => self.error(
-                    item.span,
-                    format!(
-                        "unknown advice `{advice_id}`: assets/advice.yaml has no advice with this id"
-                    ),
-                ),
-                Some(_) => {}
-                None => self.text(&item.value, item.span, "pitfalls/cost"),
-            }
         }
     }
 
@@ -468,6 +663,9 @@ impl Validator<'_> {
                     }
                 }
                 Node::Number(n) => {
+                    if let Some(default) = &n.default {
+                        self.check_reads(&id.value, default, &known, &vars);
+                    }
                     let set = with(&known, &mut std::iter::once(&n.var.value), &mut vars);
                     flows.push((&n.next.value, set));
                 }
@@ -489,7 +687,15 @@ impl Validator<'_> {
                         flows.push((&otherwise.value, known.clone()));
                     }
                 }
-                Node::Result(r) => self.check_result_reads(&id.value, r, &known, &vars),
+                Node::Result(r) => {
+                    let mut known = known.clone();
+                    for (name, _) in crate::recommend::BUILTINS {
+                        let bit = vars.id(name);
+                        known.grow(bit + 1);
+                        known.insert(bit);
+                    }
+                    self.check_result_reads(&id.value, r, &known, &vars)
+                }
             }
             for (target, set) in flows {
                 if let Some(j) = nodes.position(target) {
@@ -543,23 +749,55 @@ impl Validator<'_> {
         known: &FixedBitSet,
         vars: &Interner,
     ) {
-        let mut texts: Vec<&Text> = vec![&r.summary, &r.rationale];
-        texts.extend(&r.next_steps);
-        texts.extend(r.pitfalls.iter().chain(&r.cost).map(|t| &t.value));
-        let mut unknown: Vec<String> = texts
+        let assets = self.assets;
+        let mut texts: Vec<Text> = vec![r.summary.clone()];
+        let mut conditions: Vec<&At<super::Expr>> = Vec::new();
+        let lists = [
+            (&r.rationale, false),
+            (&r.next_steps, false),
+            (&r.pitfalls, true),
+            (&r.cost, true),
+        ];
+        for (items, bare_is_advice) in lists {
+            for item in items.iter() {
+                conditions.extend(&item.value.when);
+                match item.value.advice_id(bare_is_advice) {
+                    Some(id) => {
+                        if let Some(advice) = assets.advice(id) {
+                            texts.push(advice.text.clone());
+                            if let Some(applies) = &advice.applies {
+                                self.check_applies(node, id, applies, known, vars);
+                            }
+                        }
+                    }
+                    None => texts.extend(item.value.inline(bare_is_advice)),
+                }
+            }
+        }
+        for (_, reason) in &r.no_equivalent {
+            texts.push(reason.clone());
+        }
+        for condition in conditions {
+            self.check_reads(node, condition, known, vars);
+        }
+        let mut shown: Vec<String> = texts
             .iter()
-            .flat_map(|t| t.variants())
-            .flat_map(placeholders)
-            .filter(|name| !vars.is_in(name, known))
-            .map(str::to_string)
+            .flat_map(|t| t.variants().flat_map(placeholders).map(str::to_string).collect::<Vec<_>>())
             .collect();
-        unknown.sort();
-        unknown.dedup();
-        for name in unknown {
-            self.error(
-                self.node_span(node),
-                format!("result `{node}` shows `{{{name}}}`, which is not set on every path to it"),
-            );
+        shown.sort();
+        shown.dedup();
+        for name in shown {
+            if !self.tree.variables.contains_key(&name) {
+                self.error(
+                    self.node_span(node),
+                    format!("result `{node}` shows `{{{name}}}`, which `variables` does not declare"),
+                );
+            } else if !vars.is_in(&name, known) {
+                self.error(
+                    self.node_span(node),
+                    format!("result `{node}` shows `{{{name}}}`, which is not set on every path to it"),
+                );
+            }
         }
         for var in r.memory_need.iter().chain(&r.show) {
             if !vars.is_in(&var.value, known) {
@@ -574,6 +812,32 @@ impl Validator<'_> {
         }
     }
 
+    /// An advice's `applies` reads variables that this tree must set on every path to `node`.
+    fn check_applies(
+        &mut self,
+        node: &str,
+        advice: &str,
+        applies: &At<super::Expr>,
+        known: &FixedBitSet,
+        vars: &Interner,
+    ) {
+        let Ok(reads) = parse_expression(&applies.value) else {
+            return; // reported by the assets check
+        };
+        for var in reads.iter().filter(|v| !vars.is_in(v, known)) {
+            self.out.push(
+                Diagnostic::error(
+                    self.node_span(node),
+                    format!(
+                        "result `{node}` cites advice `{advice}`, whose `applies: {}` reads `{var}`, which is not set on every path to it",
+                        applies.value
+                    ),
+                )
+                .with_hint(format!("set `{var}` on every path to `{node}`, or cite the advice with a `when`")),
+            );
+        }
+    }
+
     fn node_span(&self, node: &str) -> Span {
         self.tree
             .nodes
@@ -581,6 +845,11 @@ impl Validator<'_> {
             .map(|i| self.tree.nodes.entries[i].0.span)
             .unwrap_or(Span::UNKNOWN)
     }
+}
+
+/// A range limit or value as written (1e300, not 301 digits).
+fn fmt_num(n: f64) -> String {
+    crate::engine::format_number_exact(n)
 }
 
 /// Variable names as small numbers, for bitsets.

@@ -2,10 +2,10 @@
 //! export files is an [`Effect`] the event loop carries out.
 
 use super::document;
-use super::keys::{Action, Key, action_for};
+use super::keys::{Action, Key, action_for, choice_index};
 use super::theme::Theme;
 use crate::assets::Assets;
-use crate::engine::{Answer, EngineError, Walk, format_number_exact};
+use crate::engine::{Answer, EngineError, NumberError, Walk, format_number_exact, parse_number};
 use crate::recommend::Recommendation;
 use crate::text::Lang;
 use crate::tree::{Node, Tree};
@@ -70,6 +70,11 @@ pub struct WalkView {
     pub input_prefilled: bool,
     /// Why the last typed number was rejected.
     pub input_error: Option<String>,
+    /// Something in the tree failed at this step (an expression, a result's condition): what
+    /// and where, shown over the screen; the person can go back or choose again.
+    pub failure: Option<String>,
+    /// The result section the person jumped to last; `None` after scrolling by lines.
+    pub section: Option<usize>,
     /// Built once the walk reaches a result, in the current language.
     pub result: Option<Recommendation>,
     /// The result as wrapped lines for the current width, language and theme; rebuilt by
@@ -130,11 +135,13 @@ impl App {
             input: String::new(),
             input_prefilled: false,
             input_error: None,
+            failure: None,
+            section: None,
             result: None,
             document: None,
             scroll: 0,
         };
-        prepare(&mut view, &self.assets, self.lang, None);
+        prepare(&mut view, &self.assets, self.lang);
         self.screen = Screen::Walk(Box::new(view));
         self.sync_document();
     }
@@ -199,36 +206,88 @@ impl App {
     }
 }
 
-/// Sets the cursor and field for the walk's current node, preselecting a previous answer.
-fn prepare(view: &mut WalkView, assets: &Assets, lang: Lang, previous: Option<Answer>) {
+/// Sets the cursor and field for the walk's current node, preselecting the answer given there
+/// earlier (kept across going back), else a number question's default.
+fn prepare(view: &mut WalkView, assets: &Assets, lang: Lang) {
     view.input_error = None;
+    view.failure = None;
     view.scroll = 0;
+    view.section = None;
     view.selected = 0;
     view.input.clear();
     view.input_prefilled = false;
     view.result = None;
-    match (view.walk.current(), previous) {
-        (Node::Question(q), Some(Answer::Choice(id))) => {
-            view.selected = q
-                .choices
-                .iter()
-                .position(|c| c.value.id.value == id)
-                .unwrap_or(0);
-        }
-        (Node::Number(_), Some(Answer::Number(n))) => {
-            view.input = format_number_exact(n);
-            view.input_prefilled = true;
-        }
-        (Node::Number(n), _) => {
-            if let Some(d) = &n.default {
-                view.input = format_number_exact(d.value);
-                view.input_prefilled = true;
+    let id = view.walk.current_id().to_string();
+    match view.walk.current() {
+        Node::Question(q) => {
+            if let Some(Answer::Choice(previous)) = view.walk.remembered(&id) {
+                view.selected = q
+                    .choices
+                    .iter()
+                    .position(|c| c.value.id.value == *previous)
+                    .unwrap_or(0);
             }
         }
+        Node::Number(_) => match view.walk.number_default() {
+            Ok(Some(n)) => {
+                view.input = format_number_exact(n);
+                view.input_prefilled = true;
+            }
+            Ok(None) => {}
+            Err(e) => view.failure = Some(failure_text(&e, lang)),
+        },
         _ => {}
     }
-    if view.walk.is_finished() {
-        view.result = Recommendation::build(&view.walk, assets, lang).ok();
+    build_result(view, assets, lang);
+}
+
+/// Builds the result in `lang`, or says why it could not be built.
+fn build_result(view: &mut WalkView, assets: &Assets, lang: Lang) {
+    if !view.walk.is_finished() {
+        view.result = None;
+        return;
+    }
+    match Recommendation::build(&view.walk, assets, lang) {
+        Ok(r) => view.result = Some(r),
+        Err(e) => {
+            view.result = None;
+            view.failure = Some(match lang {
+                Lang::En => format!("The result could not be built: {e}"),
+                Lang::Zh => format!("无法生成结果：{e}"),
+            });
+        }
+    }
+}
+
+/// A failure in the tree, for the person at the screen: what failed, where, with which values.
+pub fn failure_text(e: &EngineError, lang: Lang) -> String {
+    match (e, lang) {
+        (
+            EngineError::Expression {
+                node,
+                expression,
+                message,
+                values,
+            },
+            Lang::En,
+        ) => format!(
+            "This tree could not go on after your answer: at `{node}`, `{expression}` {message}{}. Go back and change an answer, or report this to the tree's author.",
+            if values.is_empty() { String::new() } else { format!(" (with {values})") }
+        ),
+        (
+            EngineError::Expression {
+                node,
+                expression,
+                message,
+                values,
+            },
+            Lang::Zh,
+        ) => format!(
+            "根据你的回答无法继续：在 `{node}` 处，`{expression}` {message}{}。请返回修改回答，或把此问题报告给决策树作者。",
+            if values.is_empty() { String::new() } else { format!("（取值 {values}）") }
+        ),
+        (other, Lang::En) => format!("This tree could not go on: {other}"),
+        (other, Lang::Zh) => format!("无法继续：{other}"),
     }
 }
 
@@ -256,15 +315,27 @@ fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
                 range(*min, *max)
             ),
             Lang::Zh => format!(
-                "{} 超出范围:{}",
+                "{} 超出范围：{}",
                 format_number_exact(*value),
                 range(*min, *max)
             ),
         },
-        EngineError::NotANumber { min, max, .. } => match lang {
-            Lang::En => format!("not a number: {}", range(*min, *max)),
-            Lang::Zh => format!("不是数字:{}", range(*min, *max)),
-        },
+        EngineError::NotANumber {
+            value, min, max, ..
+        } => {
+            let why = match (parse_number(value), lang) {
+                (Err(NumberError::Comma), Lang::En) => "use a dot for decimals (7.5, not 7,5)".to_string(),
+                (Err(NumberError::Comma), Lang::Zh) => "小数请用点号（7.5，而不是 7,5）".to_string(),
+                (Err(NumberError::Empty), Lang::En) => "type a number".to_string(),
+                (Err(NumberError::Empty), Lang::Zh) => "请输入数字".to_string(),
+                (_, Lang::En) => format!("`{value}` is not a number: use digits, a dot for decimals, e for powers of ten (1e2 = 100)"),
+                (_, Lang::Zh) => format!("`{value}` 不是数字：请用数字、点号表示小数、e 表示 10 的幂（1e2 = 100）"),
+            };
+            match lang {
+                Lang::En => format!("{why}; {}", range(*min, *max)),
+                Lang::Zh => format!("{why}；{}", range(*min, *max)),
+            }
+        }
         EngineError::NotWhole { .. } => match lang {
             Lang::En => "whole numbers only".to_string(),
             Lang::Zh => "只能输入整数".to_string(),
@@ -273,11 +344,8 @@ fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
     }
 }
 
-/// Could `text` grow into a number? Keeps letters out of the number field.
-fn is_number_prefix(text: &str) -> bool {
-    let body = text.strip_prefix('-').unwrap_or(text);
-    body.chars().all(|c| c.is_ascii_digit() || c == '.') && body.matches('.').count() <= 1
-}
+/// The longest text a number field keeps: enough for any number a person types.
+const MAX_INPUT: usize = 40;
 
 /// The answers file the export writes and `gpuwise recommend --answers` replays.
 pub fn answers_yaml(walk: &Walk) -> String {
@@ -317,7 +385,7 @@ fn update_state(app: &mut App, event: Event) -> Vec<Effect> {
                     })
                 }
                 (Err(e), Lang::En) => Status::Error(format!("Export failed: {e}")),
-                (Err(e), Lang::Zh) => Status::Error(format!("导出失败:{e}")),
+                (Err(e), Lang::Zh) => Status::Error(format!("导出失败：{e}")),
             });
             Vec::new()
         }
@@ -329,36 +397,77 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     if key == Key::Ctrl('c') {
         return vec![Effect::Quit];
     }
+    // Nothing on screen but "enlarge the terminal": no key may act on what cannot be seen.
+    if app.too_small() {
+        return Vec::new();
+    }
     app.status = None;
     if let Some(overlay) = app.overlay.take() {
         return on_overlay_key(app, overlay, key);
     }
-    // A number field takes the characters a number is made of.
-    if let (Key::Char(c), Some(view)) = (key, walk_mut(app))
-        && matches!(view.walk.current(), Node::Number(_))
-        && (c.is_ascii_digit() || c == '.' || c == '-')
+    // A failure panel: any key closes it; Back also goes back.
+    if let Some(view) = walk_mut(app)
+        && view.failure.is_some()
     {
-        let mut candidate = if view.input_prefilled {
-            String::new()
-        } else {
-            view.input.clone()
+        view.failure = None;
+        return match action_for(key) {
+            Some(Action::Back) | Some(Action::Close) => on_action(app, Action::Back),
+            Some(Action::Quit) => vec![Effect::Quit],
+            _ => Vec::new(),
         };
-        candidate.push(c);
-        if is_number_prefix(&candidate) {
-            view.input = candidate;
-            view.input_prefilled = false;
-            view.input_error = None;
-        }
-        return Vec::new();
     }
-    if let Key::Char(c @ '1'..='9') = key {
-        let n = c as usize - '1' as usize;
+    if let Some(effects) = number_field_key(app, key) {
+        return effects;
+    }
+    if let Some(n) = choice_index(key) {
         return pick(app, n);
     }
     let Some(action) = action_for(key) else {
         return Vec::new();
     };
     on_action(app, action)
+}
+
+/// Keys in a number field. Once something is typed, every character goes into the field
+/// (letters too: they are shown and refused on Enter, never dropped), so `q`, `r` or `L`
+/// cannot lose the walk mid-number; Esc clears what was typed; Esc or Backspace on an empty
+/// field goes back. `None`: the key is not the field's.
+fn number_field_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
+    let view = walk_mut(app)?;
+    if !matches!(view.walk.current(), Node::Number(_)) {
+        return None;
+    }
+    let typed = !view.input.is_empty() && !view.input_prefilled;
+    match key {
+        Key::Char(c) if !c.is_control() => {
+            let starts_number = c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | ',');
+            if typed || starts_number || action_for(key).is_none() {
+                if view.input_prefilled {
+                    view.input.clear();
+                    view.input_prefilled = false;
+                }
+                if view.input.chars().count() < MAX_INPUT {
+                    view.input.push(c);
+                }
+                view.input_error = None;
+                return Some(Vec::new());
+            }
+            None
+        }
+        Key::Esc if !view.input.is_empty() => {
+            view.input.clear();
+            view.input_prefilled = false;
+            view.input_error = None;
+            Some(Vec::new())
+        }
+        Key::Esc => Some(on_action(app, Action::Back)),
+        _ => None,
+    }
+}
+
+/// Whether the number field holds text the person typed (the footer then says so).
+pub fn typing(view: &WalkView) -> bool {
+    matches!(view.walk.current(), Node::Number(_)) && !view.input.is_empty() && !view.input_prefilled
 }
 
 fn walk_mut(app: &mut App) -> Option<&mut WalkView> {
@@ -385,6 +494,7 @@ fn pick(app: &mut App, n: usize) -> Vec<Effect> {
             _ => {
                 if let Some(section) = view.document.as_ref().and_then(|d| d.sections.get(n)) {
                     view.scroll = section.start;
+                    view.section = Some(n);
                 }
             }
         },
@@ -399,10 +509,8 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Language => {
             app.lang = app.lang.toggled();
             let (assets, lang) = (app.assets.clone(), app.lang);
-            if let Some(view) = walk_mut(app)
-                && view.walk.is_finished()
-            {
-                view.result = Recommendation::build(&view.walk, &assets, lang).ok();
+            if let Some(view) = walk_mut(app) {
+                build_result(view, &assets, lang);
             }
         }
         Action::Glossary => {
@@ -462,21 +570,30 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                     let answer = Answer::Choice(choice.value.id.value.clone());
                     match view.walk.answer(answer) {
-                        Ok(()) => prepare(view, &assets, lang, None),
-                        Err(e) => app.status = Some(Status::Error(e.to_string())),
+                        Ok(()) => prepare(view, &assets, lang),
+                        Err(e) => view.failure = Some(failure_text(&e, lang)),
                     }
                 }
                 (Action::Choose, Node::Number(n)) => match view.walk.answer_text(&view.input) {
-                    Ok(()) => prepare(view, &assets, lang, None),
-                    Err(e) => view.input_error = Some(input_error(&e, n.unit.get(lang), lang)),
+                    Ok(()) => prepare(view, &assets, lang),
+                    Err(
+                        e @ (EngineError::NotANumber { .. }
+                        | EngineError::OutOfRange { .. }
+                        | EngineError::NotWhole { .. }),
+                    ) => view.input_error = Some(input_error(&e, n.unit.get(lang), lang)),
+                    Err(e) => view.failure = Some(failure_text(&e, lang)),
                 },
+                (Action::First, Node::Question(_)) => view.selected = 0,
+                (Action::Last, Node::Question(q)) => {
+                    view.selected = q.choices.len().saturating_sub(1);
+                }
                 (Action::Back, Node::Number(_)) if !view.input.is_empty() => {
                     view.input.pop();
                     view.input_prefilled = false;
                     view.input_error = None;
                 }
                 (Action::Back, _) => match view.walk.back() {
-                    Ok(Some(previous)) => prepare(view, &assets, lang, Some(previous)),
+                    Ok(Some(_)) => prepare(view, &assets, lang),
                     Ok(None) if tree_count > 1 => {
                         let index = app
                             .trees
@@ -489,7 +606,7 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                     Err(e) => app.status = Some(Status::Error(e.to_string())),
                 },
                 (Action::Restart, _) => match view.walk.restart() {
-                    Ok(()) => prepare(view, &assets, lang, None),
+                    Ok(()) => prepare(view, &assets, lang),
                     Err(e) => app.status = Some(Status::Error(e.to_string())),
                 },
                 (Action::Export, Node::Result(_)) => {
@@ -507,27 +624,34 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                     };
                     let max = doc.lines.len().saturating_sub(page);
                     let current = view.scroll.min(max);
-                    view.scroll = match scroll {
-                        Action::Up => current.saturating_sub(1),
-                        Action::Down => (current + 1).min(max),
-                        Action::PageUp => current.saturating_sub(page),
-                        Action::PageDown => (current + page).min(max),
-                        Action::NextSection => doc
-                            .sections
+                    // Sections are counted from the one on screen, so Tab reaches the last
+                    // ones even when the document cannot scroll their heading to the top.
+                    let on_screen = view.section.unwrap_or_else(|| {
+                        doc.sections
                             .iter()
-                            .map(|s| s.start)
-                            .find(|&s| s > current)
-                            .unwrap_or(current)
-                            .min(max),
-                        Action::PrevSection => doc
-                            .sections
-                            .iter()
-                            .map(|s| s.start)
-                            .rev()
-                            .find(|&s| s < current)
-                            .unwrap_or(0),
-                        _ => current,
+                            .rposition(|s| s.start <= current)
+                            .unwrap_or(0)
+                    });
+                    let last = doc.sections.len().saturating_sub(1);
+                    let (scroll, section) = match scroll {
+                        Action::Up => (current.saturating_sub(1), None),
+                        Action::Down => ((current + 1).min(max), None),
+                        Action::PageUp => (current.saturating_sub(page), None),
+                        Action::PageDown => ((current + page).min(max), None),
+                        Action::First => (0, Some(0)),
+                        Action::Last => (max, None),
+                        Action::NextSection => {
+                            let next = (on_screen + 1).min(last);
+                            (doc.sections.get(next).map_or(current, |s| s.start.min(max)), Some(next))
+                        }
+                        Action::PrevSection => {
+                            let prev = on_screen.saturating_sub(1);
+                            (doc.sections.get(prev).map_or(0, |s| s.start.min(max)), Some(prev))
+                        }
+                        _ => (current, view.section),
                     };
+                    view.scroll = scroll;
+                    view.section = section;
                 }
                 _ => {}
             }
@@ -638,15 +762,4 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
     Vec::new()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
 
-    #[test]
-    fn the_number_field_takes_only_number_shapes() {
-        assert!(is_number_prefix("12.5"));
-        assert!(is_number_prefix("-"));
-        assert!(!is_number_prefix("1.2.3"));
-        assert!(!is_number_prefix("1-2"));
-    }
-}

@@ -2,9 +2,13 @@
 //! section jumps are exact at any width (CJK counts double). Pure: same input, same lines.
 
 use super::theme::Theme;
-use crate::format::{family_cells, family_headers};
+use crate::assets::FamilyKind;
+use crate::format::{
+    cpu_cells, cpu_headers, family_cells, family_headers, highlight_line, memory_heading,
+    memory_lines, uncertain_line,
+};
 use crate::recommend::Recommendation;
-use crate::text::{Lang, format_number};
+use crate::text::Lang;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use unicode_width::UnicodeWidthStr;
@@ -21,66 +25,7 @@ pub struct Document {
     pub key: (u16, Lang, Theme),
 }
 
-/// Closing punctuation that must not start a line (a simple 禁则: it stays with what precedes it).
-const NO_LINE_START: &str = "，。、；：？！）」』》〉】…—,.;:?!)";
-
-/// Words for textwrap: split at ASCII spaces, and between CJK characters, where Chinese may
-/// break; closing punctuation stays attached. This replaces textwrap's Unicode line-break
-/// feature, whose ICU data cost start-up time and binary size for the same result here.
-fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
-    use textwrap::core::Word;
-    use unicode_width::UnicodeWidthChar;
-    Box::new(
-        textwrap::WordSeparator::AsciiSpace
-            .find_words(line)
-            .flat_map(|word| {
-                let text = word.word;
-                let mut cuts = vec![0];
-                let mut chars = text.char_indices().peekable();
-                while let Some((_, c)) = chars.next() {
-                    let wide = c.width().unwrap_or(0) == 2;
-                    if let Some(&(next_at, next)) = chars.peek() {
-                        let next_wide = next.width().unwrap_or(0) == 2;
-                        if (wide || next_wide) && !NO_LINE_START.contains(next) {
-                            cuts.push(next_at);
-                        }
-                    }
-                }
-                cuts.push(text.len());
-                let last = cuts.len() - 2;
-                cuts.windows(2)
-                    .enumerate()
-                    .map(|(i, w)| {
-                        let mut piece = Word::from(&text[w[0]..w[1]]);
-                        if i == last {
-                            piece.whitespace = word.whitespace;
-                        }
-                        piece
-                    })
-                    .collect::<Vec<_>>()
-            }),
-    )
-}
-
-/// Wraps `text` to `width` display columns without cutting English words or garbling CJK.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    text.split('\n')
-        .flat_map(|para| {
-            if para.is_empty() {
-                vec![String::new()]
-            } else {
-                let options = textwrap::Options::new(width)
-                    .break_words(true)
-                    .word_separator(textwrap::WordSeparator::Custom(words));
-                textwrap::wrap(para, options)
-                    .into_iter()
-                    .map(|c| c.into_owned())
-                    .collect()
-            }
-        })
-        .collect()
-}
+pub use crate::text::wrap;
 
 /// Section titles in both languages.
 fn titles(lang: Lang) -> [&'static str; 9] {
@@ -178,7 +123,7 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
     b.section(t[0]);
     b.para(&res.summary, theme.question());
     for h in &res.highlights {
-        b.item(bullet, &format!("{} = {}", h.name, h.value), theme.ok());
+        b.item(bullet, &highlight_line(h, lang), theme.ok());
     }
 
     b.section(t[1]);
@@ -186,34 +131,9 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
 
     if let Some(m) = &res.memory_need {
         b.section(t[2]);
-        let need = match lang {
-            Lang::En => format!(
-                "Needed: {} GB per model replica, split across GPUs:",
-                format_number(m.gb)
-            ),
-            Lang::Zh => format!("需要:每个模型副本 {} GB,按 GPU 拆分:", format_number(m.gb)),
-        };
-        b.para(&need, plain);
-        for fit in &m.fits {
-            let servers = if fit.servers_of_8 > 1 {
-                match lang {
-                    Lang::En => format!(" ({} servers of 8)", fit.servers_of_8),
-                    Lang::Zh => format!("({} 台 8 卡服务器)", fit.servers_of_8),
-                }
-            } else {
-                String::new()
-            };
-            b.item(
-                bullet,
-                &format!(
-                    "{} {} {} ({} GB){servers}",
-                    fit.count,
-                    theme.sym("×", "x"),
-                    fit.name,
-                    format_number(fit.memory_gb)
-                ),
-                plain,
-            );
+        b.para(&memory_heading(m, lang), plain);
+        for line in memory_lines(m, lang) {
+            b.item(bullet, &line, plain);
         }
     }
 
@@ -265,13 +185,10 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
     b.doc
 }
 
-fn families(b: &mut Builder, r: &Recommendation) {
-    let lang = r.lang;
-    let res = &r.result;
-    let head = family_headers(lang);
-    let rows: Vec<[String; 6]> = res.families.iter().map(|f| family_cells(f, lang)).collect();
-    // Wide screens get a table; narrow ones one block per family.
-    let widths: Vec<usize> = (0..6)
+/// Columns padded to the widest cell; the last column is left out (it is wrapped under the row).
+fn table(b: &mut Builder, head: &[&str], rows: &[Vec<String>], under: &[Vec<(String, Style)>]) {
+    let columns = head.len();
+    let widths: Vec<usize> = (0..columns)
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].width())
@@ -280,17 +197,13 @@ fn families(b: &mut Builder, r: &Recommendation) {
                 .unwrap_or(0)
         })
         .collect();
-    let table_width: usize = widths[..5].iter().sum::<usize>() + 2 * 5 + 12;
+    let table_width: usize = widths.iter().sum::<usize>() + 2 * (columns - 1);
     if table_width <= b.width {
-        let full_width = b.width;
         let fmt = |cells: Vec<&str>| {
             let mut line = String::new();
             for (i, cell) in cells.iter().enumerate() {
-                if i == 5 {
-                    let room = full_width.saturating_sub(line.width());
-                    line.push_str(&truncate(cell, room));
-                } else {
-                    line.push_str(cell);
+                line.push_str(cell);
+                if i + 1 < cells.len() {
                     line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
                 }
             }
@@ -298,31 +211,91 @@ fn families(b: &mut Builder, r: &Recommendation) {
         };
         let dim = b.theme.dim();
         b.raw(fmt(head.to_vec()), dim);
-        for row in &rows {
+        for (row, notes) in rows.iter().zip(under) {
             b.raw(fmt(row.iter().map(String::as_str).collect()), Style::new());
+            for (note, style) in notes {
+                b.item("    ", note, *style);
+            }
         }
     } else {
-        for row in &rows {
+        // Narrow screens: one block per family.
+        for (row, notes) in rows.iter().zip(under) {
             b.item(
                 b.theme.bullet(),
                 &format!("{}: {}", row[0], row[1]),
                 b.theme.question(),
             );
-            let (times, dot) = (b.theme.sym("×", "x"), b.theme.dot());
-            b.item(
-                "  ",
-                &format!("{} {times}{}{dot}{}", row[2], row[3], row[4]),
-                Style::new(),
-            );
-            if row[5] != "-" {
-                b.item("  ", &row[5], b.theme.dim());
+            let dot = b.theme.dot();
+            let detail: Vec<&str> = row[2..]
+                .iter()
+                .map(String::as_str)
+                .filter(|c| *c != "-")
+                .collect();
+            b.item("  ", &detail.join(dot), Style::new());
+            for (note, style) in notes {
+                b.item("  ", note, *style);
             }
         }
+    }
+}
+
+fn families(b: &mut Builder, r: &Recommendation) {
+    let lang = r.lang;
+    let res = &r.result;
+    let (dim, warn) = (b.theme.dim(), b.theme.warn());
+    let gpu: Vec<_> = res
+        .families
+        .iter()
+        .filter(|f| f.kind == FamilyKind::Gpu)
+        .collect();
+    let cpu: Vec<_> = res
+        .families
+        .iter()
+        .filter(|f| f.kind == FamilyKind::Cpu)
+        .collect();
+    if !gpu.is_empty() {
+        let head = family_headers(lang);
+        let mut rows = Vec::new();
+        let mut under = Vec::new();
+        for f in &gpu {
+            let mut cells = family_cells(f, lang).to_vec();
+            let link = cells.pop().unwrap_or_default();
+            rows.push(cells);
+            let mut notes = Vec::new();
+            if link != "-" {
+                notes.push((link, dim));
+            }
+            if let Some(u) = uncertain_line(f, lang) {
+                notes.push((u, warn));
+            }
+            under.push(notes);
+        }
+        table(b, &head[..5], &rows, &under);
+    }
+    if !cpu.is_empty() {
+        if !gpu.is_empty() {
+            b.raw(String::new(), Style::new());
+        }
+        let head = cpu_headers(lang);
+        let mut rows = Vec::new();
+        let mut under = Vec::new();
+        for f in &cpu {
+            let mut cells = cpu_cells(f, lang).to_vec();
+            let cpu_name = cells.remove(2);
+            rows.push(cells);
+            let mut notes = vec![(cpu_name, dim)];
+            if let Some(u) = uncertain_line(f, lang) {
+                notes.push((u, warn));
+            }
+            under.push(notes);
+        }
+        let head: Vec<&str> = [head[0], head[1], head[3], head[4]].to_vec();
+        table(b, &head, &rows, &under);
     }
     for n in &res.no_equivalent {
         let text = match lang {
             Lang::En => format!("{}: no equivalent. {}", n.provider_name, n.reason),
-            Lang::Zh => format!("{}:无对应规格。{}", n.provider_name, n.reason),
+            Lang::Zh => format!("{}：无对应规格。{}", n.provider_name, n.reason),
         };
         b.item(b.theme.bullet(), &text, b.theme.warn());
     }

@@ -73,6 +73,10 @@ pub enum Action {
     Choose,
     #[strum(message = "Back one question", detailed_message = "返回上一题")]
     Back,
+    #[strum(message = "First choice / top", detailed_message = "第一项/顶部")]
+    First,
+    #[strum(message = "Last choice / bottom", detailed_message = "最后一项/底部")]
+    Last,
     #[strum(message = "Page up", detailed_message = "上翻页")]
     PageUp,
     #[strum(message = "Page down", detailed_message = "下翻页")]
@@ -153,6 +157,8 @@ pub const KEYMAP: &[(Action, &[Key])] = &[
     (Action::Down, &[Key::Down, Key::Char('j')]),
     (Action::Choose, &[Key::Enter, Key::Right, Key::Char('l')]),
     (Action::Back, &[Key::Backspace, Key::Left, Key::Char('h')]),
+    (Action::First, &[Key::Home]),
+    (Action::Last, &[Key::End]),
     (Action::PageUp, &[Key::PageUp]),
     (Action::PageDown, &[Key::PageDown, Key::Char(' ')]),
     (Action::NextSection, &[Key::Tab]),
@@ -167,6 +173,22 @@ pub const KEYMAP: &[(Action, &[Key])] = &[
     (Action::Close, &[Key::Esc]),
     (Action::Quit, &[Key::Char('q'), Key::Ctrl('c')]),
 ];
+
+/// The keys that pick a choice directly: digits first, then letters no command uses.
+pub const CHOICE_KEYS: &str = "123456789abcdfimnopstuvxyz";
+
+/// The key that picks choice `index`, if there are keys enough.
+pub fn choice_key(index: usize) -> Option<char> {
+    CHOICE_KEYS.chars().nth(index)
+}
+
+/// The choice a key picks, if it is a choice key.
+pub fn choice_index(key: Key) -> Option<usize> {
+    match key {
+        Key::Char(c) => CHOICE_KEYS.chars().position(|k| k == c),
+        _ => None,
+    }
+}
 
 /// The action a key triggers, if any.
 pub fn action_for(key: Key) -> Option<Action> {
@@ -218,6 +240,15 @@ mod tests {
                 seen.push(*key);
             }
         }
+    }
+
+    #[test]
+    fn choice_keys_never_shadow_a_command() {
+        for c in CHOICE_KEYS.chars() {
+            assert_eq!(action_for(Key::Char(c)), None, "{c} is a command key");
+        }
+        assert_eq!(choice_key(9), Some('a'));
+        assert_eq!(choice_index(Key::Char('a')), Some(9));
     }
 
     #[test]

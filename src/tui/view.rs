@@ -3,7 +3,7 @@
 
 use super::app::{App, GlossaryView, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Status, WalkView};
 use super::document::{truncate, wrap};
-use super::keys::{Action, help_rows, keys_of};
+use super::keys::{Action, choice_key, help_rows, keys_of};
 use crate::engine::format_number_exact;
 use crate::text::Lang;
 use crate::tree::Node;
@@ -32,6 +32,23 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
     }
     status_line(app, frame, status);
+    if let Screen::Walk(view) = &app.screen
+        && let Some(failure) = &view.failure
+    {
+        let title = t(app.lang, "Something went wrong", "出错了");
+        let inner = popup(app, frame, body, (64, body.height), title);
+        let mut lines = paragraph_lines(failure, inner.width, app.theme.error());
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            t(
+                app.lang,
+                "Backspace: go back · any other key: stay here",
+                "Backspace：返回上一题 · 其他键：留在此处",
+            ),
+            app.theme.dim(),
+        ));
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
     match &app.overlay {
         Some(Overlay::Help { scroll }) => help(app, frame, body, *scroll),
         Some(Overlay::Glossary(g)) => glossary(app, frame, body, g),
@@ -171,7 +188,8 @@ fn walk_header(app: &App, frame: &mut Frame, area: Rect, view: &WalkView) {
             Lang::Zh => format!("第 {} 步", view.walk.step() + 1),
         }
     };
-    // The breadcrumb: answers so far, newest last, cut from the left when long.
+    // The breadcrumb: the latest answers that fit, whole, oldest first; each long answer is
+    // cut at a word.
     let crumbs: Vec<String> = crate::recommend::path_steps(&view.walk, lang)
         .into_iter()
         .map(|s| s.answer_label)
@@ -180,21 +198,42 @@ fn walk_header(app: &App, frame: &mut Frame, area: Rect, view: &WalkView) {
     let left = format!("{title}{dot}{step}");
     let width = usize::from(area.width);
     let mut line = vec![Span::styled(truncate(&left, width), app.theme.title())];
-    let room = width.saturating_sub(left.width() + 3);
-    if !crumbs.is_empty() && room > 8 {
-        let sep = app.theme.separator();
-        let mut trail = crumbs.join(sep);
-        while trail.width() > room {
-            let cut: String = trail.chars().skip(1).collect();
-            trail = cut;
+    let room = width.saturating_sub(left.width() + dot.width());
+    let sep = app.theme.separator();
+    let ellipsis = app.theme.sym("…", "...");
+    let mut shown: Vec<String> = Vec::new();
+    let mut used = 0;
+    for crumb in crumbs.iter().rev() {
+        let crumb = cut_at_word(crumb, 24, ellipsis);
+        let cost = crumb.width() + if shown.is_empty() { 0 } else { sep.width() };
+        if used + cost + ellipsis.width() + sep.width() > room && !shown.is_empty()
+            || used + cost > room
+        {
+            break;
         }
-        if trail.width() < crumbs.join(sep).width() {
-            let ellipsis = app.theme.sym("…", "~");
-            trail = format!("{ellipsis}{}", trail.chars().skip(1).collect::<String>());
+        used += cost;
+        shown.push(crumb);
+    }
+    if !shown.is_empty() {
+        shown.reverse();
+        let mut trail = shown.join(sep);
+        if shown.len() < crumbs.len() {
+            trail = format!("{ellipsis}{sep}{trail}");
         }
         line.push(Span::styled(format!("{dot}{trail}"), app.theme.dim()));
     }
     frame.render_widget(Line::from(line), area);
+}
+
+/// `text` cut to at most `width` columns at a word (or between CJK characters), marked.
+fn cut_at_word(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let room = width.saturating_sub(ellipsis.width()).max(1);
+    let first = wrap(text, room).into_iter().next().unwrap_or_default();
+    let first = first.trim_end_matches([',', ':', ';', '，', '：', '；', ' ']);
+    format!("{first}{ellipsis}")
 }
 
 fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
@@ -265,22 +304,37 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     match node {
         Node::Question(q) => {
             let width = usize::from(choices_area.width.saturating_sub(2));
+            let count = q.choices.len();
+            let with_hints = choices_area.height as usize >= count * 2;
+            let item_height = if with_hints { 2 } else { 1 };
+            let height = usize::from(choices_area.height);
+            // A list longer than the screen scrolls; one line then says how many are hidden.
+            let (capacity, hint_line) = if count * item_height <= height {
+                (count, false)
+            } else {
+                ((height.saturating_sub(1) / item_height).max(1), true)
+            };
+            let offset = view
+                .selected
+                .saturating_sub(capacity.saturating_sub(1))
+                .min(count.saturating_sub(capacity));
             let items: Vec<ListItem> = q
                 .choices
                 .iter()
                 .enumerate()
+                .skip(offset)
+                .take(capacity)
                 .map(|(i, c)| {
-                    let number = if i < 9 {
-                        format!("{}. ", i + 1)
-                    } else {
-                        "   ".into()
+                    let number = match choice_key(i) {
+                        Some(k) => format!("{k}. "),
+                        None => "   ".into(),
                     };
                     let mut lines = vec![Line::from(truncate(
                         &format!("{number}{}", c.value.label.get(lang)),
                         width,
                     ))];
                     if let Some(hint) = &c.value.hint
-                        && choices_area.height as usize >= q.choices.len() * 2
+                        && with_hints
                     {
                         lines.push(Line::styled(
                             truncate(&format!("   {}", hint.get(lang)), width),
@@ -290,14 +344,42 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
                     ListItem::new(Text::from(lines))
                 })
                 .collect();
-            let mut state = ListState::default().with_selected(Some(view.selected));
+            let [list_area, more_area] = rows(
+                choices_area,
+                [None, Some(u16::from(hint_line))],
+            );
+            let mut state = ListState::default().with_selected(Some(view.selected - offset));
             frame.render_stateful_widget(
                 List::new(items)
                     .highlight_style(app.theme.selected())
                     .highlight_symbol(app.theme.pointer()),
-                choices_area,
+                list_area,
                 &mut state,
             );
+            if hint_line {
+                let above = offset;
+                let below = count - offset - capacity.min(count - offset);
+                let mut parts = Vec::new();
+                if above > 0 {
+                    parts.push(match lang {
+                        Lang::En => format!("{} {above} more", app.theme.sym("↑", "^")),
+                        Lang::Zh => format!("{} 上方还有 {above} 项", app.theme.sym("↑", "^")),
+                    });
+                }
+                if below > 0 {
+                    parts.push(match lang {
+                        Lang::En => format!("{} {below} more", app.theme.sym("↓", "v")),
+                        Lang::Zh => format!("{} 下方还有 {below} 项", app.theme.sym("↓", "v")),
+                    });
+                }
+                frame.render_widget(
+                    Line::styled(
+                        truncate(&parts.join("  "), usize::from(more_area.width)),
+                        app.theme.dim(),
+                    ),
+                    more_area,
+                );
+            }
         }
         Node::Number(n) => {
             let range = format!(
@@ -347,12 +429,9 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
 fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     let lang = app.lang;
     let Some(doc) = &view.document else {
+        // The failure panel says why; keep the screen readable behind it.
         frame.render_widget(
-            Paragraph::new(t(
-                lang,
-                "This result refers to assets that are missing.",
-                "该结果引用的资源缺失。",
-            )),
+            Paragraph::new(t(lang, "No result to show.", "没有可显示的结果。")),
             body,
         );
         return;
@@ -361,11 +440,12 @@ fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
     let max = doc.lines.len().saturating_sub(height);
     let scroll = view.scroll.min(max);
     // The title names the section in view and the position, so a person knows where they are.
-    let current = doc
-        .sections
-        .iter()
-        .rposition(|s| s.start <= scroll)
-        .unwrap_or(0);
+    let current = view.section.unwrap_or_else(|| {
+        doc.sections
+            .iter()
+            .rposition(|s| s.start <= scroll)
+            .unwrap_or(0)
+    });
     let title = format!(
         "{}/{} {} ({}%)",
         current + 1,
@@ -425,6 +505,18 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
             Action::Help,
             Action::Quit,
         ],
+        (None, Screen::Walk(v)) if super::app::typing(v) => {
+            let hint = t(
+                lang,
+                "Enter ok · Esc clear · Bksp delete · Ctrl-C quit",
+                "Enter 确定 · Esc 清空 · Bksp 删除 · Ctrl-C 退出",
+            );
+            frame.render_widget(
+                Line::styled(truncate(hint, usize::from(area.width)), app.theme.dim()),
+                area,
+            );
+            return;
+        }
         (None, Screen::Walk(_)) => &[
             Action::Choose,
             Action::Back,
