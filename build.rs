@@ -13,7 +13,7 @@ const DEFLATED: &[&str] = &["catalog", "patterns", "advice", "gpu-memory"];
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    for dir in ["trees", "assets"] {
+    for dir in ["trees", "assets", "assets/prices"] {
         println!("cargo:rerun-if-changed={dir}");
         let target = Path::new(&out).join(dir);
         std::fs::create_dir_all(&target).expect("OUT_DIR is writable");
@@ -54,7 +54,7 @@ fn main() {
             }
             // Parts the first screen does not need are stored deflated: they are parsed on a
             // background thread anyway, and this keeps the binary small.
-            if DEFLATED.contains(&name.as_str()) {
+            if DEFLATED.contains(&name.as_str()) || dir == "assets/prices" {
                 let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 9);
                 std::fs::write(target.join(format!("{name}.json.deflate")), packed)
                     .expect("OUT_DIR is writable");

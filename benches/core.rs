@@ -37,6 +37,7 @@ fn fixture_assets() -> Assets {
             "advice",
             include_str!("../tests/fixtures/assets/advice.yaml"),
         ),
+        prices: &[],
     }
     .parse()
     .expect("fixture assets parse")

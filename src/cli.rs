@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long, default_value = "text")]
         format: OutputFormat,
     },
+    /// Print instance sizes with GPUs and dated prices.
+    Prices(PricesArgs),
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -103,8 +105,49 @@ pub struct RecommendArgs {
     /// A YAML or JSON answers file, as the wizard exports it; --answer overrides it.
     #[arg(long = "answers", value_name = "FILE")]
     pub answers_file: Option<PathBuf>,
+    /// The region to price in: PROVIDER=REGION (aws=us-east-1) or a region id one provider
+    /// uses (eastus); repeatable. Default: each provider's first priced region.
+    #[arg(long = "region", value_name = "[PROVIDER=]REGION")]
+    pub regions: Vec<String>,
     #[arg(long, default_value = "text")]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PricesArgs {
+    #[arg(long)]
+    pub provider: Option<Provider>,
+    /// A GPU id (t4, a100-80, h100, ...).
+    #[arg(long)]
+    pub gpu: Option<String>,
+    /// A region id (us-east-1, eastus, cn-beijing, ...).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only sizes at or below this on-demand price per hour (in their own currency).
+    #[arg(long, value_name = "PRICE")]
+    pub max_price: Option<f64>,
+    #[arg(long, default_value = "hourly")]
+    pub sort: PriceSort,
+    #[arg(long, default_value = "text")]
+    pub format: PriceFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "kebab-case")]
+pub enum PriceSort {
+    /// By on-demand price per hour.
+    Hourly,
+    /// By on-demand price per GPU-hour.
+    GpuHour,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::Display)]
+#[strum(serialize_all = "lowercase")]
+pub enum PriceFormat {
+    Text,
+    Md,
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::Display)]
@@ -157,14 +200,27 @@ pub fn resolve_lang(flag: Option<Lang>) -> Lang {
 pub struct AssetTexts {
     format: crate::tree::load::SourceFormat,
     files: [(String, String); 4],
+    prices: Vec<(String, String)>,
 }
 
 impl AssetTexts {
     pub fn read(dir: Option<&std::path::Path>) -> Result<AssetTexts, CliError> {
         let mut files =
             assets::EMBEDDED.map(|(name, data)| (name.to_string(), data.text().into_owned()));
+        let mut prices: Vec<(String, String)> = assets::EMBEDDED_PRICES
+            .iter()
+            .map(|(name, data)| (name.to_string(), data.text().into_owned()))
+            .collect();
         let mut format = crate::tree::load::SourceFormat::Json;
         if let Some(dir) = dir {
+            for (name, text) in &mut prices {
+                let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
+                let path = dir.join("prices").join(file_name);
+                *text = std::fs::read_to_string(&path).map_err(|e| {
+                    CliError::Usage(format!("{}: cannot read price file: {e}", path.display()))
+                })?;
+                *name = path.display().to_string();
+            }
             format = crate::tree::load::SourceFormat::Yaml;
             for (name, text) in &mut files {
                 let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
@@ -175,7 +231,11 @@ impl AssetTexts {
                 *name = path.display().to_string();
             }
         }
-        Ok(AssetTexts { format, files })
+        Ok(AssetTexts {
+            format,
+            files,
+            prices,
+        })
     }
 
     pub fn sources(&self) -> assets::AssetSources<'_> {
@@ -186,6 +246,7 @@ impl AssetTexts {
             patterns: (&p.0, &p.1),
             glossary: (&g.0, &g.1),
             advice: (&a.0, &a.1),
+            prices: &self.prices,
         }
     }
 
@@ -233,6 +294,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
             recommend(asset_dir, cli.tree.as_deref(), &args, lang, out, err)
         }
         Command::Validate { files, strict } => validate(asset_dir, &files, strict, out),
+        Command::Prices(args) => prices(asset_dir, &args, lang, out),
         Command::Render { format } => {
             let assets = load_assets(asset_dir)?;
             let tree = load_tree(cli.tree.as_deref(), &assets)?;
@@ -437,6 +499,176 @@ pub fn describe_question(id: &str, node: &Node, lang: Lang) -> String {
     }
 }
 
+/// `gpuwise prices`: every priced size, filtered and sorted, in the chosen format.
+fn prices(
+    asset_dir: Option<&std::path::Path>,
+    args: &PricesArgs,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let assets = load_assets(asset_dir)?;
+    let book = assets.prices();
+    let catalog = assets.catalog();
+    if let Some(g) = &args.gpu
+        && catalog.gpu(g).is_none()
+    {
+        let known: Vec<&str> = catalog.gpus.iter().map(|g| g.id.value.as_str()).collect();
+        return Err(CliError::Usage(format!(
+            "--gpu `{g}` is not a catalog GPU; known: {}",
+            known.join(", ")
+        )));
+    }
+    if let Some(r) = &args.region
+        && !book
+            .files
+            .iter()
+            .any(|f| f.regions.iter().any(|x| x.id.value == *r))
+    {
+        let known: Vec<String> = book
+            .files
+            .iter()
+            .flat_map(|f| f.regions.iter().map(|x| x.id.value.clone()))
+            .collect();
+        return Err(CliError::Usage(format!(
+            "--region `{r}` is not a priced region; priced regions: {}",
+            known.join(", ")
+        )));
+    }
+    let today = crate::prices::today();
+    let mut rows: Vec<(&crate::prices::PriceRow, Provider, Option<String>)> = Vec::new();
+    for file in &book.files {
+        if args.provider.is_some_and(|p| p != file.provider) {
+            continue;
+        }
+        for row in &file.prices {
+            let r = &row.value;
+            let family = catalog.family(&r.family.value);
+            let gpu = family.and_then(|f| f.gpu.as_ref()).map(|g| g.value.clone());
+            if args.gpu.as_ref().is_some_and(|g| gpu.as_ref() != Some(g)) {
+                continue;
+            }
+            if args.region.as_ref().is_some_and(|x| r.region.value != *x) {
+                continue;
+            }
+            if let Some(max) = args.max_price
+                && r.on_demand.is_none_or(|p| p > max)
+            {
+                continue;
+            }
+            rows.push((r, file.provider, gpu));
+        }
+    }
+    let per_gpu = |r: &crate::prices::PriceRow| match (r.on_demand, r.gpus) {
+        (Some(p), Some(g)) if g > 0.0 => Some(p / g),
+        _ => None,
+    };
+    rows.sort_by(|a, b| {
+        let key = |r: &crate::prices::PriceRow| match args.sort {
+            PriceSort::Hourly => r.on_demand,
+            PriceSort::GpuHour => per_gpu(r),
+        };
+        key(a.0)
+            .is_none()
+            .cmp(&key(b.0).is_none())
+            .then(a.0.currency.cmp(&b.0.currency))
+            .then(key(a.0).unwrap_or(f64::MAX).total_cmp(&key(b.0).unwrap_or(f64::MAX)))
+    });
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    match args.format {
+        PriceFormat::Json => {
+            let json: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(r, p, gpu)| {
+                    serde_json::json!({
+                        "provider": p, "family": r.family.value, "instance": r.instance.value,
+                        "gpu": gpu, "gpus": r.gpus, "vcpus": r.vcpus, "memory_gib": r.memory_gib,
+                        "region": r.region.value, "currency": r.currency,
+                        "on_demand": r.on_demand, "spot": r.spot,
+                        "commit_1y": r.commit_1y, "commit_3y": r.commit_3y,
+                        "commit_kind": r.commit_kind, "per_gpu_hour": per_gpu(r),
+                        "source": r.source.as_ref().map(|s| &s.value),
+                        "as_of": r.as_of.as_ref().map(|s| &s.value),
+                        "stale": crate::prices::is_stale(r.as_of.as_ref().map(|s| s.value.as_str()), today),
+                        "no_public_price": r.no_public_price.as_ref().map(|t| t.get(lang)),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &json).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        PriceFormat::Csv => {
+            writeln!(
+                out,
+                "provider,family,instance,gpu,gpus,vcpus,memory_gib,region,currency,on_demand,spot,commit_1y,commit_3y,per_gpu_hour,as_of,source"
+            )?;
+            let field = |s: &str| {
+                if s.contains([',', '"', '\n']) {
+                    format!("\"{}\"", s.replace('"', "\"\""))
+                } else {
+                    s.to_string()
+                }
+            };
+            for (r, p, gpu) in &rows {
+                let cells = [
+                    p.to_string(),
+                    r.family.value.clone(),
+                    r.instance.value.clone(),
+                    gpu.clone().unwrap_or_default(),
+                    num(r.gpus),
+                    r.vcpus.map(|v| v.to_string()).unwrap_or_default(),
+                    num(r.memory_gib),
+                    r.region.value.clone(),
+                    r.currency.map(|c| c.code().to_string()).unwrap_or_default(),
+                    num(r.on_demand),
+                    num(r.spot),
+                    num(r.commit_1y),
+                    num(r.commit_3y),
+                    num(per_gpu(r)),
+                    r.as_of.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+                    r.source.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+                ];
+                let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+                writeln!(out, "{}", line.join(","))?;
+            }
+        }
+        PriceFormat::Text | PriceFormat::Md => {
+            let head = [
+                "Provider", "Instance", "GPU", "GPUs", "Region", "On demand/h", "Spot/h",
+                "1y/h", "3y/h", "Per GPU-h", "As of",
+            ];
+            let table: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(r, p, gpu)| {
+                    let money = |v: Option<f64>| match (v, r.currency) {
+                        (Some(v), Some(c)) => c.amount(v),
+                        _ => "-".into(),
+                    };
+                    let stale = crate::prices::is_stale(r.as_of.as_ref().map(|s| s.value.as_str()), today);
+                    vec![
+                        p.name(lang).to_string(),
+                        r.instance.value.clone(),
+                        gpu.clone().unwrap_or_else(|| "-".into()),
+                        r.gpus.map(crate::vars::format_decimals_default).unwrap_or_else(|| "-".into()),
+                        r.region.value.clone(),
+                        if r.on_demand.is_none() { "no public price".into() } else { money(r.on_demand) },
+                        money(r.spot),
+                        money(r.commit_1y),
+                        money(r.commit_3y),
+                        money(per_gpu(r)),
+                        format!(
+                            "{}{}",
+                            r.as_of.as_ref().map(|s| s.value.as_str()).unwrap_or("-"),
+                            if stale { " (stale)" } else { "" }
+                        ),
+                    ]
+                })
+                .collect();
+            write_table(out, args.format == PriceFormat::Md, &head, &table)?;
+        }
+    }
+    Ok(())
+}
+
 fn recommend(
     asset_dir: Option<&std::path::Path>,
     tree_flag: Option<&str>,
@@ -497,8 +729,11 @@ fn recommend(
             "gpuwise: warning: the answer for `{node}` was not used: this path does not ask it"
         )?;
     }
+    let regions = crate::prices::Regions::parse(&args.regions, assets.prices())
+        .map_err(|e| CliError::Usage(format!("--region: {e}")))?;
     let recommendation =
-        Recommendation::build(&walk, &assets, lang).map_err(|e| CliError::Usage(e.to_string()))?;
+        Recommendation::build_in(&walk, &assets, lang, &regions, crate::prices::today())
+            .map_err(|e| CliError::Usage(e.to_string()))?;
     match format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &recommendation)

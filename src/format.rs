@@ -254,6 +254,113 @@ pub fn memory_heading(m: &MemoryNeed, lang: Lang) -> String {
     }
 }
 
+/// The cost section as lines: one per provider (cheapest job first), then the assumptions.
+pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
+    use crate::prices::Usage;
+    let view = &res.prices;
+    let mut lines = Vec::new();
+    let monthly = matches!(view.usage, Some(Usage::Monthly { .. }));
+    for r in &view.rows {
+        let head = match &r.instance {
+            Some(i) => format!("{} {} {}", r.provider_name, i, r.region),
+            None => format!("{} {} {}", r.provider_name, r.family, r.region),
+        };
+        let Some(currency) = r.currency.filter(|_| r.on_demand.is_some()) else {
+            let reason = r.no_price.clone().unwrap_or_default();
+            let page = r.price_page.clone().unwrap_or_default();
+            lines.push(match lang {
+                Lang::En => format!("{head}: {reason}; see {page}"),
+                Lang::Zh => format!("{head}：{reason}；见 {page}"),
+            });
+            continue;
+        };
+        let money = |v: f64| currency.amount(v);
+        let mut parts = Vec::new();
+        let (per_h, spot_w, c1, c3, per_gpu) = match lang {
+            Lang::En => ("/h on demand", "spot", "1-year", "3-year", "/GPU-h"),
+            Lang::Zh => ("/小时（按量）", "竞价", "1 年承诺", "3 年承诺", "/卡时"),
+        };
+        if let Some(p) = r.on_demand {
+            parts.push(format!("{}{per_h}", money(p)));
+        }
+        if let Some(p) = r.spot {
+            parts.push(format!("{spot_w} {}", money(p)));
+        }
+        if let Some(p) = r.commit_1y {
+            parts.push(format!("{c1} {}", money(p)));
+        }
+        if let Some(p) = r.commit_3y {
+            parts.push(format!("{c3} {}", money(p)));
+        }
+        if let Some(p) = r.per_gpu_hour {
+            parts.push(format!("{}{per_gpu}", money(p)));
+        }
+        let mut line = match lang {
+            Lang::En => format!("{head}: {}", parts.join(", ")),
+            Lang::Zh => format!("{head}：{}", parts.join("，")),
+        };
+        if r.instances > 1 {
+            line.push_str(&match lang {
+                Lang::En => format!(" × {} instances", r.instances),
+                Lang::Zh => format!(" × {} 台", r.instances),
+            });
+        }
+        if let Some(job) = &r.job {
+            let mut costs = Vec::new();
+            let (od, sp, y1, y3) = match lang {
+                Lang::En => ("on demand", "spot", "1-year", "3-year"),
+                Lang::Zh => ("按量", "竞价", "1 年承诺", "3 年承诺"),
+            };
+            for (label, v) in [(od, job.on_demand), (sp, job.spot), (y1, job.commit_1y), (y3, job.commit_3y)] {
+                if let Some(v) = v {
+                    costs.push(format!("{label} {}", money(v)));
+                }
+            }
+            let what = match (monthly, lang) {
+                (true, Lang::En) => "per month",
+                (true, Lang::Zh) => "每月",
+                (false, Lang::En) => "for the job",
+                (false, Lang::Zh) => "整个作业",
+            };
+            line.push_str(&match lang {
+                Lang::En => format!("; {what}: {}", costs.join(", ")),
+                Lang::Zh => format!("。{what}：{}", costs.join("，")),
+            });
+        }
+        if let (Some(b), true) = (r.break_even_1y, monthly) {
+            let pct = (b * 100.0).round();
+            line.push_str(&match lang {
+                Lang::En => format!("; 1-year commitment pays off above {pct}% use"),
+                Lang::Zh => format!("。使用率高于 {pct}% 时 1 年承诺更划算"),
+            });
+        }
+        let date = r.as_of.clone().unwrap_or_default();
+        let stale = if r.stale {
+            match lang {
+                Lang::En => ", stale",
+                Lang::Zh => "，已过期",
+            }
+        } else {
+            ""
+        };
+        line.push_str(&match lang {
+            Lang::En => format!(" ({} {date}{stale}; {})", "as of", r.source.clone().unwrap_or_default()),
+            Lang::Zh => format!("（截至 {date}{stale}；{}）", r.source.clone().unwrap_or_default()),
+        });
+        lines.push(line);
+    }
+    lines.extend(view.assumptions.iter().cloned());
+    lines
+}
+
+/// The cost section's heading.
+pub fn cost_heading(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Prices and the cost of the job",
+        Lang::Zh => "价格与作业成本",
+    }
+}
+
 /// A highlight as a person reads it.
 pub fn highlight_line(h: &crate::recommend::Highlight, lang: Lang) -> String {
     match lang {
@@ -335,6 +442,13 @@ pub fn to_markdown(r: &Recommendation) -> String {
         }
         out.push('\n');
     }
+    if !res.prices.rows.is_empty() {
+        let _ = writeln!(out, "## {}\n", cost_heading(r.lang));
+        for line in cost_lines(res, r.lang) {
+            let _ = writeln!(out, "- {line}");
+        }
+        out.push('\n');
+    }
     let _ = writeln!(out, "## {}: {}\n", l.pattern, res.pattern.title);
     let _ = writeln!(out, "{}\n", res.pattern.when);
     for c in &res.pattern.components {
@@ -407,6 +521,12 @@ pub fn to_text(r: &Recommendation) -> String {
     if let Some(m) = &res.memory_need {
         let _ = writeln!(out, "\n{}", memory_heading(m, r.lang));
         for line in memory_lines(m, r.lang) {
+            out.push_str(&wrapped(&line, WIDTH, "  "));
+        }
+    }
+    if !res.prices.rows.is_empty() {
+        let _ = writeln!(out, "\n{}:", cost_heading(r.lang));
+        for line in cost_lines(res, r.lang) {
             out.push_str(&wrapped(&line, WIDTH, "  "));
         }
     }

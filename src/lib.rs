@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod prices;
 pub mod expr;
 pub mod format;
 pub mod library;

@@ -48,6 +48,8 @@ pub struct ResultView {
     pub advice: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_need: Option<MemoryNeed>,
+    /// Prices of the recommended sizes and the cost of the job, per provider.
+    pub prices: crate::prices::CostView,
     /// Values the result names as worth showing, formatted.
     pub highlights: Vec<Highlight>,
     /// Every variable set on the way, raw.
@@ -210,6 +212,18 @@ pub enum RecommendError {
 
 impl Recommendation {
     pub fn build(walk: &Walk, assets: &Assets, lang: Lang) -> Result<Self, RecommendError> {
+        Self::build_in(walk, assets, lang, &crate::prices::Regions::default(), crate::prices::today())
+    }
+
+    /// As [`Recommendation::build`], pricing in the regions picked, with `today` (days since
+    /// 1970) deciding which prices are stale.
+    pub fn build_in(
+        walk: &Walk,
+        assets: &Assets,
+        lang: Lang,
+        regions: &crate::prices::Regions,
+        today: i64,
+    ) -> Result<Self, RecommendError> {
         let outcome = walk
             .outcome()
             .ok_or_else(|| RecommendError::NotFinished(walk.current_id().to_string()))?;
@@ -306,6 +320,11 @@ impl Recommendation {
             ))
         });
 
+        let prices = cost_view(walk, outcome, memory_need.as_ref(), assets, regions, today, lang)
+            .map_err(|error| RecommendError::Condition {
+                result: result_id.clone(),
+                error,
+            })?;
         let rationale = texts(&outcome.rationale, false)?.join(if lang == Lang::Zh { "" } else { " " });
         let pitfalls = texts(&outcome.pitfalls, true)?;
         let cost = texts(&outcome.cost, true)?;
@@ -345,6 +364,7 @@ impl Recommendation {
                 next_steps,
                 advice: shown_advice.take(),
                 memory_need,
+                prices,
                 highlights: outcome
                     .show
                     .iter()
@@ -408,6 +428,128 @@ fn scalar_json(value: &Scalar) -> serde_json::Value {
         Scalar::Bool(b) => serde_json::Value::Bool(*b),
         Scalar::Str(s) => serde_json::Value::String(s.clone()),
     }
+}
+
+/// Prices for each recommended family at the size the result needs, and the job's cost.
+fn cost_view(
+    walk: &Walk,
+    outcome: &crate::tree::Outcome,
+    memory: Option<&MemoryNeed>,
+    assets: &Assets,
+    regions: &crate::prices::Regions,
+    today: i64,
+    lang: Lang,
+) -> Result<crate::prices::CostView, EngineError> {
+    use crate::prices::{HOURS_24X7, SPOT_RERUN_OVERHEAD, Usage};
+    let pricing = outcome.pricing.clone().unwrap_or_default();
+    let node = walk.current_id();
+    let number = |e: &Option<crate::tree::At<crate::tree::Expr>>| -> Result<Option<f64>, EngineError> {
+        let Some(e) = e else { return Ok(None) };
+        match crate::expr::parse(&e.value).and_then(|p| crate::expr::eval(&p, walk.vars())) {
+            Ok(Scalar::Number(n)) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+            Ok(other) => Err(EngineError::Expression {
+                node: node.to_string(),
+                expression: e.value.0.clone(),
+                message: format!("gave {other:?}, not a number of zero or more"),
+                values: String::new(),
+            }),
+            Err(message) => Err(EngineError::Expression {
+                node: node.to_string(),
+                expression: e.value.0.clone(),
+                message,
+                values: String::new(),
+            }),
+        }
+    };
+    let gpus = number(&pricing.gpus)?;
+    let vcpus = number(&pricing.vcpus)?;
+    let job_hours = number(&pricing.job_hours)?;
+    let monthly = number(&pricing.monthly_hours)?;
+    let usage = match (job_hours, monthly) {
+        (Some(hours), _) => Usage::Job { hours },
+        (None, Some(hours)) => Usage::Monthly { hours },
+        (None, None) => Usage::Monthly { hours: HOURS_24X7 },
+    };
+    let mut assumptions = Vec::new();
+    if let Some(note) = &pricing.note {
+        assumptions.push(fill_text(walk.tree(), note, walk.vars(), lang));
+    }
+    assumptions.push(match (&usage, lang) {
+        (Usage::Job { hours }, Lang::En) => format!(
+            "Job cost = hourly price × {} hours × instances; spot adds {}% for re-runs after interruptions.",
+            vars::format_decimals(*hours, 1),
+            (SPOT_RERUN_OVERHEAD * 100.0).round()
+        ),
+        (Usage::Job { hours }, Lang::Zh) => format!(
+            "作业成本 = 小时价 × {} 小时 × 实例数；竞价实例另加 {}% 用于中断后的重跑。",
+            vars::format_decimals(*hours, 1),
+            (SPOT_RERUN_OVERHEAD * 100.0).round()
+        ),
+        (Usage::Monthly { hours }, Lang::En) => format!(
+            "Monthly cost = hourly price × {} hours{}; commitment pays off above the break-even share of hours shown.",
+            vars::format_decimals(*hours, 0),
+            if (*hours - HOURS_24X7).abs() < 0.5 { " (24x7)" } else { "" }
+        ),
+        (Usage::Monthly { hours }, Lang::Zh) => format!(
+            "月成本 = 小时价 × {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
+            vars::format_decimals(*hours, 0),
+            if (*hours - HOURS_24X7).abs() < 0.5 { "（7×24）" } else { "" }
+        ),
+    });
+    assumptions.push(match lang {
+        Lang::En => "Prices are list prices as published, in their own currency (never converted), before tax, disks and network.".to_string(),
+        Lang::Zh => "价格为公开的目录价，保留原币种（不换算），不含税费、磁盘和网络。".to_string(),
+    });
+    let book = assets.prices();
+    let mut rows = Vec::new();
+    for id in &outcome.families {
+        let Some(family) = assets.catalog().family(&id.value) else {
+            continue;
+        };
+        let (count, servers) = match (gpus, family.gpu.as_ref()) {
+            (_, None) => (0.0, 1),
+            (Some(g), Some(_)) => (g, 1),
+            (None, Some(g)) => memory
+                .and_then(|m| m.fits.iter().find(|f| f.gpu == g.value))
+                .map(|f| ((f.count / f.servers.max(1)) as f64, f.servers))
+                .unwrap_or_else(|| {
+                    let smallest = family
+                        .gpu_count_options()
+                        .into_iter()
+                        .find(|c| *c >= 1.0)
+                        .unwrap_or(1.0);
+                    (smallest, 1)
+                }),
+        };
+        let vcpu_need = if family.gpu.is_none() {
+            vcpus.map(|v| v.ceil() as u32).unwrap_or(8)
+        } else {
+            0
+        };
+        rows.push(crate::prices::cost_row(
+            family,
+            count,
+            vcpu_need,
+            servers,
+            Some(&usage),
+            book,
+            regions,
+            today,
+            lang,
+        ));
+    }
+    crate::prices::sort_rows(&mut rows);
+    if rows.iter().any(|r| r.stale) {
+        assumptions.push(match lang {
+            Lang::En => format!("Prices marked stale are over {} days old: check the provider's page before you decide.", crate::prices::STALE_AFTER_DAYS),
+            Lang::Zh => format!("标为过期的价格已超过 {} 天：决策前请到云厂商页面核对。", crate::prices::STALE_AFTER_DAYS),
+        });
+    }
+    Ok(crate::prices::CostView {
+        usage: Some(usage),
+        assumptions,
+        rows,
+    })
 }
 
 /// GPUs per server a deployment uses: tensor parallelism splits a model over 1, 2, 4 or 8.

@@ -264,6 +264,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
             } else {
                 let options = textwrap::Options::new(width)
                     .break_words(true)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation)
                     .word_separator(textwrap::WordSeparator::Custom(words));
                 textwrap::wrap(para, options)
                     .into_iter()

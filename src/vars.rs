@@ -29,6 +29,11 @@ pub fn format_decimals(value: f64, decimals: u8) -> String {
     group_thousands(&text)
 }
 
+/// A count or figure with up to 2 decimals (0.25 GPUs, 8 GPUs).
+pub fn format_decimals_default(value: f64) -> String {
+    format_decimals(value, 2)
+}
+
 /// 1234567.5 -> 1,234,567.5: long numbers read at a glance.
 fn group_thousands(text: &str) -> String {
     let (sign, rest) = match text.strip_prefix('-') {

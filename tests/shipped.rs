@@ -21,12 +21,21 @@ fn shipped_yaml_validates_strictly() {
             (rel, text)
         })
         .collect();
+    let prices: Vec<(String, String)> = ["alibaba", "aws", "azure", "gcp", "tencent"]
+        .iter()
+        .map(|n| {
+            let rel = format!("assets/prices/{n}.yaml");
+            let text = read(&rel);
+            (rel, text)
+        })
+        .collect();
     let sources = AssetSources {
         format: SourceFormat::Yaml,
         catalog: (&texts[0].0, &texts[0].1),
         patterns: (&texts[1].0, &texts[1].1),
         glossary: (&texts[2].0, &texts[2].1),
         advice: (&texts[3].0, &texts[3].1),
+        prices: &prices,
     };
     let (assets, mut reports) = gpuwise::assets::validate::validate_assets(&sources);
     let assets = assets.expect("shipped assets parse");

@@ -299,6 +299,7 @@ pub struct Assets {
     glossary: Lazy<Glossary>,
     term_names: Lazy<Vec<TermName>>,
     advice: Lazy<AdviceList>,
+    prices: OnceLock<crate::prices::PriceBook>,
 }
 
 impl Assets {
@@ -314,7 +315,21 @@ impl Assets {
                 "/assets/glossary-names.json"
             )))),
             advice: Lazy::embedded(advice),
+            prices: OnceLock::new(),
         }
+    }
+
+    /// The dated price snapshot (assets/prices/*.yaml).
+    pub fn prices(&self) -> &crate::prices::PriceBook {
+        self.prices.get_or_init(|| crate::prices::PriceBook {
+            files: EMBEDDED_PRICES
+                .iter()
+                .map(|(_, data)| {
+                    parse_json(&data.text())
+                        .expect("embedded prices are checked by the test suite (tests/shipped.rs)")
+                })
+                .collect(),
+        })
     }
 
     /// Parses every part now, on another thread, so the wizard's first result need not wait.
@@ -325,6 +340,7 @@ impl Assets {
             assets.patterns();
             assets.advice_list();
             assets.glossary();
+            assets.prices();
         });
     }
 
@@ -374,7 +390,33 @@ pub struct AssetSources<'a> {
     pub patterns: (&'a str, &'a str),
     pub glossary: (&'a str, &'a str),
     pub advice: (&'a str, &'a str),
+    /// One file per provider: (name, text).
+    pub prices: &'a [(String, String)],
 }
+
+/// The price files shipped inside the binary, one per provider.
+pub const EMBEDDED_PRICES: [(&str, Embedded); 5] = [
+    (
+        "assets/prices/alibaba.yaml",
+        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/alibaba.json.deflate"))),
+    ),
+    (
+        "assets/prices/aws.yaml",
+        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/aws.json.deflate"))),
+    ),
+    (
+        "assets/prices/azure.yaml",
+        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/azure.json.deflate"))),
+    ),
+    (
+        "assets/prices/gcp.yaml",
+        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/gcp.json.deflate"))),
+    ),
+    (
+        "assets/prices/tencent.yaml",
+        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/tencent.json.deflate"))),
+    ),
+];
 
 /// The asset files shipped inside the binary (catalog, patterns, glossary, advice), made from
 /// assets/*.yaml by build.rs, with the names errors show them by.
@@ -446,12 +488,21 @@ impl AssetSources<'_> {
                 term: t.term.clone(),
             })
             .collect();
+        let mut files = Vec::new();
+        for (file, text) in self.prices {
+            files.push(parse_source(text, format, &limits).map_err(|diagnostic| AssetError {
+                file: file.clone(),
+                source_text: text.clone(),
+                diagnostic,
+            })?);
+        }
         Ok(Assets {
             catalog: one(self.catalog, format, &limits)?,
             patterns: one(self.patterns, format, &limits)?,
             glossary,
             term_names: Lazy::parsed(names),
             advice: one(self.advice, format, &limits)?,
+            prices: OnceLock::from(crate::prices::PriceBook { files }),
         })
     }
 }

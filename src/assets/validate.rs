@@ -21,6 +21,12 @@ pub fn validate_assets(sources: &AssetSources) -> (Option<Assets>, Vec<FileRepor
     ]
     .iter()
     .map(|(file, text)| FileReport::new(*file, *text))
+    .chain(
+        sources
+            .prices
+            .iter()
+            .map(|(file, text)| FileReport::new(file.as_str(), text.as_str())),
+    )
     .collect();
     let assets = match sources.parse() {
         Ok(assets) => assets,
@@ -35,6 +41,11 @@ pub fn validate_assets(sources: &AssetSources) -> (Option<Assets>, Vec<FileRepor
     check_patterns(&assets, &mut reports[1].diagnostics);
     check_glossary(&assets, &mut reports[2].diagnostics);
     check_advice(&assets, &mut reports[3].diagnostics);
+    for (i, file) in assets.prices().files.iter().enumerate() {
+        if let Some(report) = reports.get_mut(4 + i) {
+            check_prices(&assets, file, &mut report.diagnostics);
+        }
+    }
     for report in &mut reports {
         report.sort();
     }
@@ -172,6 +183,127 @@ fn check_source(source: &At<String>, checked: &At<String>, out: &mut Vec<Diagnos
             checked.span,
             format!("checked date `{}` is not YYYY-MM-DD", checked.value),
         ));
+    }
+}
+
+/// Every price row names a catalog family of its provider, a region the file lists, its
+/// currency, a source and a date; a row without a price says why. Every GPU family of the
+/// provider has a row in the default region.
+fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<Diagnostic>) {
+    let catalog = assets.catalog();
+    let at = file.price_page.span;
+    for region in &file.regions {
+        check_text(&region.name, region.id.span, "region name", out);
+    }
+    for row in &file.prices {
+        let span = row.span;
+        let r = &row.value;
+        match catalog.family(&r.family.value) {
+            None => out.push(Diagnostic::error(
+                r.family.span,
+                format!("unknown family `{}`: assets/catalog.yaml has no family with this id", r.family.value),
+            )),
+            Some(f) if f.provider != file.provider => out.push(Diagnostic::error(
+                r.family.span,
+                format!("family `{}` belongs to {}, not {}", r.family.value, f.provider, file.provider),
+            )),
+            Some(f) => {
+                if let Some(g) = r.gpus
+                    && g > 0.0
+                    && !f.gpu_count_options().contains(&g)
+                {
+                    out.push(Diagnostic::warning(
+                        span,
+                        format!(
+                            "`{}` has {g} GPU(s), a count family `{}` does not list",
+                            r.instance.value, r.family.value
+                        ),
+                    ));
+                }
+            }
+        }
+        let region = file.regions.iter().find(|x| x.id.value == r.region.value);
+        if region.is_none() {
+            out.push(Diagnostic::error(
+                r.region.span,
+                format!("region `{}` is not among the file's `regions`", r.region.value),
+            ));
+        }
+        match (r.currency, region) {
+            (None, _) => out.push(Diagnostic::error(
+                span,
+                format!("`{}` has no `currency` (USD or CNY)", r.instance.value),
+            )),
+            (Some(c), Some(reg)) if c != reg.currency => out.push(Diagnostic::warning(
+                span,
+                format!("`{}` is in {}, but region `{}` is listed in {}", r.instance.value, c.code(), reg.id.value, reg.currency.code()),
+            )),
+            _ => {}
+        }
+        match &r.source {
+            None => out.push(Diagnostic::error(
+                span,
+                format!("`{}` has no `source`: every price says where it was published", r.instance.value),
+            )),
+            Some(s) if s.value.trim().is_empty() => {
+                out.push(Diagnostic::error(s.span, "empty `source`".to_string()))
+            }
+            _ => {}
+        }
+        match &r.as_of {
+            None => out.push(Diagnostic::error(
+                span,
+                format!("`{}` has no `as_of` date", r.instance.value),
+            )),
+            Some(d) if !is_date(&d.value) => out.push(Diagnostic::error(
+                d.span,
+                format!("as_of date `{}` is not YYYY-MM-DD", d.value),
+            )),
+            _ => {}
+        }
+        let priced = [r.on_demand, r.spot, r.commit_1y, r.commit_3y];
+        if priced.iter().flatten().any(|p| !p.is_finite() || *p < 0.0) {
+            out.push(Diagnostic::error(span, format!("`{}` has a negative or non-finite price", r.instance.value)));
+        }
+        match (&r.on_demand, &r.no_public_price) {
+            (None, None) => out.push(Diagnostic::error(
+                span,
+                format!("`{}` has neither `on_demand` nor `no_public_price`", r.instance.value),
+            )),
+            (Some(_), Some(_)) => out.push(Diagnostic::warning(
+                span,
+                format!("`{}` has a price and `no_public_price`", r.instance.value),
+            )),
+            (None, Some(reason)) => check_text(reason, span, "no_public_price", out),
+            _ => {}
+        }
+        if (r.commit_1y.is_some() || r.commit_3y.is_some()) && r.commit_kind.is_none() {
+            out.push(Diagnostic::warning(
+                span,
+                format!("`{}` has commitment prices but no `commit_kind` saying what they are", r.instance.value),
+            ));
+        }
+    }
+    if let Some(default) = file.regions.first() {
+        for f in catalog
+            .families
+            .iter()
+            .filter(|f| f.provider == file.provider && f.kind == FamilyKind::Gpu)
+        {
+            let covered = file
+                .prices
+                .iter()
+                .any(|r| r.value.family.value == f.id.value && r.value.region.value == default.id.value);
+            if !covered {
+                out.push(Diagnostic::warning(
+                    at,
+                    format!(
+                        "GPU family `{}` has no row in {} (a price or `no_public_price`)",
+                        f.id.value, default.id.value
+                    ),
+                ));
+            }
+        }
     }
 }
 

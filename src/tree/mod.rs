@@ -315,9 +315,42 @@ pub struct Outcome {
     /// (1, 2, 4 or 8 GPUs) are offered.
     #[serde(default)]
     pub multi_node: bool,
+    /// How to price the result: GPUs per instance and how long it runs.
+    #[serde(default)]
+    pub pricing: Option<Pricing>,
     /// Variables worth showing beside the result (a computed memory need, a GPU count).
     #[serde(default)]
     pub show: Vec<At<String>>,
+}
+
+/// What the cost section prices. Without it: one GPU per instance (or the memory section's
+/// count), 8 vCPUs for CPU families, running 24x7.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pricing {
+    /// GPUs per instance.
+    #[serde(default)]
+    pub gpus: Option<At<Expr>>,
+    /// vCPUs per instance, for CPU families.
+    #[serde(default)]
+    pub vcpus: Option<At<Expr>>,
+    /// Wall-clock hours of a one-off job (training to a deadline).
+    #[serde(default)]
+    pub job_hours: Option<At<Expr>>,
+    /// Hours a month of steady work (730 = 24x7).
+    #[serde(default)]
+    pub monthly_hours: Option<At<Expr>>,
+    /// The assumption behind the hours, in words.
+    #[serde(default)]
+    pub note: Option<Text>,
+}
+
+impl Pricing {
+    pub fn exprs(&self) -> impl Iterator<Item = &At<Expr>> {
+        [&self.gpus, &self.vcpus, &self.job_hours, &self.monthly_hours]
+            .into_iter()
+            .flatten()
+    }
 }
 
 /// A text in a result, shown only when its `when` holds for the walk.

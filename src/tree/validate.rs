@@ -452,6 +452,16 @@ impl Validator<'_> {
         self.check_items(&r.next_steps, false, "next_steps", span);
         self.check_items(&r.pitfalls, true, "pitfalls", span);
         self.check_items(&r.cost, true, "cost", span);
+        if let Some(pricing) = &r.pricing {
+            for e in pricing.exprs() {
+                if matches!(self.check_expression(e), Kind::Bool | Kind::Str) {
+                    self.error(e.span, format!("`pricing` expression `{}` does not give a number", e.value));
+                }
+            }
+            if let Some(note) = &pricing.note {
+                self.text(note, span, "pricing note");
+            }
+        }
         for gpu in &r.memory_gpus {
             if self.assets.catalog().gpu(&gpu.value).is_none() {
                 self.error(
@@ -776,6 +786,10 @@ impl Validator<'_> {
         }
         for (_, reason) in &r.no_equivalent {
             texts.push(reason.clone());
+        }
+        if let Some(pricing) = &r.pricing {
+            conditions.extend(pricing.exprs());
+            texts.extend(pricing.note.clone());
         }
         for condition in conditions {
             self.check_reads(node, condition, known, vars);

@@ -4,7 +4,7 @@
 use super::theme::Theme;
 use crate::assets::FamilyKind;
 use crate::format::{
-    cpu_cells, cpu_headers, family_cells, family_headers, highlight_line, memory_heading,
+    cost_heading, cost_lines, cpu_cells, cpu_headers, family_cells, family_headers, highlight_line, memory_heading,
     memory_lines, uncertain_line,
 };
 use crate::recommend::Recommendation;
@@ -133,6 +133,13 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
         b.section(t[2]);
         b.para(&memory_heading(m, lang), plain);
         for line in memory_lines(m, lang) {
+            b.item(bullet, &line, plain);
+        }
+    }
+
+    if !res.prices.rows.is_empty() {
+        b.section(cost_heading(lang));
+        for line in cost_lines(res, lang) {
             b.item(bullet, &line, plain);
         }
     }

@@ -23,6 +23,7 @@ pub const FIXTURE_ASSETS: AssetSources<'static> = AssetSources {
         "fixtures/assets/advice.yaml",
         include_str!("../fixtures/assets/advice.yaml"),
     ),
+    prices: &[],
 };
 
 pub fn fixture_assets() -> Assets {
