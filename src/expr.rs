@@ -177,9 +177,17 @@ pub fn kind_of(node: &Parsed, var: &dyn Fn(&str) -> Kind) -> Result<Kind, String
         }),
         Operator::VariableIdentifierRead { identifier } => Ok(var(identifier)),
         Operator::FunctionIdentifier { identifier } => {
-            let args: &[Parsed] = match children.first() {
+            let mut first = children.first();
+            while let Some(n) = first {
+                if matches!(n.operator(), Operator::RootNode) && n.children().len() == 1 {
+                    first = n.children().first();
+                } else {
+                    break;
+                }
+            }
+            let args: &[Parsed] = match first {
                 Some(t) if matches!(t.operator(), Operator::Tuple) => t.children(),
-                Some(_) => children,
+                Some(t) => std::slice::from_ref(t),
                 None => &[],
             };
             match identifier.as_str() {

@@ -574,36 +574,22 @@ pub fn memory_fits(
         let Some(g) = catalog.gpu(id) else { continue };
         let need = (gb / g.memory_gb).ceil().max(1.0);
         let per_server = SERVER_COUNTS.iter().copied().find(|&c| c as f64 >= need);
+        // Families of the result with this GPU and at least `count` GPUs in one server.
         let offering = |count: u64| -> Vec<String> {
             families
                 .iter()
                 .filter(|f| f.gpu.as_ref().is_some_and(|fg| fg.value == *id))
-                .filter(|f| f.gpu_count_options().contains(&(count as f64)))
+                .filter(|f| f.gpu_count_options().iter().any(|c| *c >= count as f64))
                 .map(|f| format!("{} {}", f.provider.name(lang), f.family))
                 .collect()
         };
         let (count, servers, offered) = match per_server {
-            Some(c) => {
-                // The smallest count some listed family offers at or above the need.
-                let offered_count = SERVER_COUNTS
-                    .iter()
-                    .copied()
-                    .filter(|&k| k >= c)
-                    .find(|&k| !offering(k).is_empty() || families.is_empty());
-                match offered_count {
-                    Some(k) => (k, 1, offering(k)),
-                    None if multi_node => (8, 1, offering(8)),
-                    None => {
-                        too_small.push(g.name.get(lang).to_string());
-                        continue;
-                    }
-                }
-            }
+            Some(c) if families.is_empty() || !offering(c).is_empty() => (c, 1, offering(c)),
             None if multi_node && need.is_finite() && need < 1e6 => {
                 let servers = (need / 8.0).ceil() as u64;
                 (servers * 8, servers, offering(8))
             }
-            None => {
+            _ => {
                 too_small.push(g.name.get(lang).to_string());
                 continue;
             }

@@ -222,17 +222,17 @@ fn recommendation_resolves_families_pattern_advice_and_memory() {
         ]
     );
     let need = r.result.memory_need.as_ref().expect("memory need");
-    let counts: Vec<(&str, u32)> = need
+    let counts: Vec<(&str, u64)> = need
         .fits
         .iter()
         .map(|f| (f.gpu.as_str(), f.count))
         .collect();
-    assert_eq!(counts, vec![("t4", 2), ("a100-80", 1)]);
+    assert_eq!(counts, vec![("a100-80", 1)]);
     assert_eq!(r.path.len(), 2);
     assert_eq!(r.path[1].answer_label, "7 billion parameters");
     assert_eq!(
         r.path[1].consequences,
-        vec!["weights with 20% overhead (vram_gb = 16.8)".to_string()]
+        vec!["weights with 20% overhead (GPU memory needed: 16.8 GB)".to_string()]
     );
 
     let zh = Recommendation::build(&w, &assets, Lang::Zh).unwrap();
@@ -244,4 +244,174 @@ fn recommendation_resolves_families_pattern_advice_and_memory() {
 fn an_unfinished_walk_has_no_recommendation() {
     let w = walk();
     assert!(Recommendation::build(&w, &fixture_assets(), Lang::En).is_err());
+}
+
+fn tree_from(text: &str) -> std::sync::Arc<gpuwise::tree::Tree> {
+    let source = gpuwise::library::TreeSource {
+        name: "inline.yaml".into(),
+        text: text.into(),
+        origin: gpuwise::library::Origin::File,
+    };
+    let (tree, report) = gpuwise::library::check(&source, &fixture_assets());
+    tree.unwrap_or_else(|| panic!("{}", report.render())).into()
+}
+
+const TWO_STEPS: &str = r#"
+id: two-steps
+version: 1
+title: {en: Two steps, zh: 两步}
+start: first
+variables:
+  layers: {label: {en: Layers, zh: 层数}, decimals: 0}
+nodes:
+  first:
+    question:
+      ask: {en: First?, zh: 第一？}
+      why: {en: Because., zh: 因为。}
+      choices:
+        - {id: a, label: {en: A, zh: 甲}, set: {b: 2, size: 70}, next: second}
+        - {id: c, label: {en: C, zh: 丙}, set: {b: 3, size: 7}, next: second}
+  second:
+    number:
+      ask: {en: Layers?, zh: 层数？}
+      why: {en: Because., zh: 因为。}
+      var: layers
+      unit: {en: layers, zh: 层}
+      min: 1
+      max: 200
+      integer: true
+      default: 'if(size >= 60, 80, 32)'
+      next: third
+  third:
+    question:
+      ask: {en: Third?, zh: 第三？}
+      why: {en: Because., zh: 因为。}
+      choices:
+        - {id: x, label: {en: X, zh: 子}, next: check}
+        - {id: y, label: {en: Y, zh: 丑}, next: check}
+  check:
+    branch:
+      when:
+        - {if: b == 2, next: two}
+      otherwise: other
+  two:
+    result:
+      summary: {en: "b is two, {layers} layers", zh: "b 为二，{layers} 层"}
+      families: [aws-c7i]
+      no_equivalent: {alibaba: {en: t, zh: 测}, azure: {en: t, zh: 测}, gcp: {en: t, zh: 测}, tencent: {en: t, zh: 测}}
+      pattern: cpu-web
+      rationale: {en: Two., zh: 二。}
+  other:
+    result:
+      summary: {en: other, zh: 其他}
+      families: [aws-c7i]
+      no_equivalent: {alibaba: {en: t, zh: 测}, azure: {en: t, zh: 测}, gcp: {en: t, zh: 测}, tencent: {en: t, zh: 测}}
+      pattern: cpu-web
+      rationale: {en: Other., zh: 其他。}
+"#;
+
+#[test]
+fn an_integer_literal_equals_a_number_set_by_a_choice() {
+    let mut w = Walk::new(tree_from(TWO_STEPS)).unwrap();
+    w.answer(choice("a")).unwrap();
+    w.answer(Answer::Number(80.0)).unwrap();
+    w.answer(choice("x")).unwrap();
+    assert_eq!(w.current_id(), "two", "b == 2 must hold when a choice set b: 2");
+    let mut w = Walk::new(tree_from(TWO_STEPS)).unwrap();
+    w.answer(choice("c")).unwrap();
+    w.answer(Answer::Number(32.0)).unwrap();
+    w.answer(choice("x")).unwrap();
+    assert_eq!(w.current_id(), "other");
+}
+
+#[test]
+fn a_default_follows_earlier_answers() {
+    let mut w = Walk::new(tree_from(TWO_STEPS)).unwrap();
+    w.answer(choice("a")).unwrap();
+    assert_eq!(w.number_default().unwrap(), Some(80.0));
+    let mut w = Walk::new(tree_from(TWO_STEPS)).unwrap();
+    w.answer(choice("c")).unwrap();
+    assert_eq!(w.number_default().unwrap(), Some(32.0));
+}
+
+#[test]
+fn going_back_two_steps_keeps_the_later_answers() {
+    let mut w = Walk::new(tree_from(TWO_STEPS)).unwrap();
+    w.answer(choice("a")).unwrap();
+    w.answer(Answer::Number(64.0)).unwrap();
+    w.answer(choice("y")).unwrap();
+    w.back().unwrap(); // at result -> third
+    w.back().unwrap(); // third -> second
+    w.back().unwrap(); // second -> first
+    assert_eq!(w.current_id(), "first");
+    assert_eq!(w.remembered("first"), Some(&choice("a")));
+    w.answer(choice("a")).unwrap();
+    // The number question offers the typed 64, not its default 80.
+    assert_eq!(w.number_default().unwrap(), Some(64.0));
+    w.answer(Answer::Number(64.0)).unwrap();
+    assert_eq!(w.remembered("third"), Some(&choice("y")));
+}
+
+#[test]
+fn a_failing_expression_leaves_the_walk_at_the_question() {
+    let text = TWO_STEPS
+        .replace("next: check}", "next: ratio}")
+        .replace(
+            "  check:\n",
+            "  ratio:\n    compute:\n      set: {r: 1 / (b - 2)}\n      next: check\n  check:\n",
+        );
+    let mut w = Walk::new(tree_from(&text)).unwrap();
+    w.answer(choice("a")).unwrap();
+    w.answer(Answer::Number(80.0)).unwrap();
+    let err = w.answer(choice("x")).unwrap_err();
+    match &err {
+        EngineError::Expression {
+            node,
+            expression,
+            values,
+            ..
+        } => {
+            assert_eq!(node, "ratio");
+            assert_eq!(expression, "1 / (b - 2)");
+            assert_eq!(values, "b = 2");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(w.current_id(), "third", "still at the question answered");
+    assert_eq!(w.step(), 2);
+}
+
+#[test]
+fn numbers_are_read_exactly_or_refused() {
+    use gpuwise::engine::{NumberError, parse_number};
+    assert_eq!(parse_number("1e2"), Ok(100.0));
+    assert_eq!(parse_number(" 7.5 "), Ok(7.5));
+    assert_eq!(parse_number("-3"), Ok(-3.0));
+    assert_eq!(parse_number("7,5"), Err(NumberError::Comma));
+    assert_eq!(parse_number("12abc"), Err(NumberError::Invalid("12abc".into())));
+    assert_eq!(parse_number("inf"), Err(NumberError::Invalid("inf".into())));
+    assert_eq!(parse_number(""), Err(NumberError::Empty));
+}
+
+#[test]
+fn conditional_items_and_advice_show_only_when_they_apply() {
+    let assets = fixture_assets();
+    let mut w = walk();
+    w.answer(choice("model")).unwrap();
+    w.answer(Answer::Number(20.0)).unwrap(); // 48 GB: big, under 100
+    let r = Recommendation::build(&w, &assets, Lang::En).unwrap();
+    assert!(r.result.pitfalls.iter().all(|p| !p.contains("Only past 100 GB")));
+    assert_eq!(r.result.advice, vec!["a100-40-vs-80"]);
+    let mut w = walk();
+    w.answer(choice("model")).unwrap();
+    w.answer(Answer::Number(50.0)).unwrap(); // 120 GB
+    let r = Recommendation::build(&w, &assets, Lang::En).unwrap();
+    assert!(r.result.pitfalls.iter().any(|p| p == "Only past 100 GB"));
+    assert_eq!(r.result.highlights.len(), 0);
+    let mem = r.result.memory_need.expect("sized");
+    assert_eq!(mem.label, "GPU memory needed: 120 GB");
+    // p4de has 8 A100 80GB: 120 GB takes 2, in one server.
+    assert_eq!(mem.fits.len(), 1);
+    assert_eq!((mem.fits[0].count, mem.fits[0].servers), (2, 1));
+    assert_eq!(mem.fits[0].families, vec!["AWS p4de"]);
 }

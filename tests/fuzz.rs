@@ -174,7 +174,7 @@ fn walk_randomly(tree: std::sync::Arc<gpuwise::tree::Tree>, picks: &[usize]) {
                     .clone(),
             ),
             Node::Number(n) => {
-                Answer::Number(n.default.as_ref().map(|d| d.value).unwrap_or(n.min.value))
+                Answer::Number(walk.number_default().ok().flatten().unwrap_or(n.min.value))
             }
             _ => return,
         };
@@ -326,3 +326,25 @@ const KEYS: &[&str] = &[
     "Enter", "Bksp", "Esc", "Up", "Down", "Left", "Right", "Tab", "BackTab", "PgDn", "j", "k", "h",
     "l", "w", "g", "/", "r", "L", "e", "?", "1", "2", "3", "9", "0", ".", "-", "q", "Ctrl-c",
 ];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// `x == 2`, `x == 2.0` and `x == 2e0` all hold when x is 2, whatever form the literal takes.
+    #[test]
+    fn equal_values_compare_equal_in_any_literal_form(n in -1_000_000i64..1_000_000) {
+        let vars: indexmap::IndexMap<String, gpuwise::tree::Scalar> =
+            [("x".to_string(), gpuwise::tree::Scalar::Number(n as f64))].into_iter().collect();
+        for literal in [format!("{n}"), format!("{n}.0")] {
+            for (op, expected) in [("==", true), ("!=", false), ("<=", true), (">=", true), ("<", false)] {
+                let source = format!("x {op} {literal}");
+                let parsed = gpuwise::expr::parse(&source).expect("parses");
+                prop_assert_eq!(
+                    gpuwise::expr::eval(&parsed, &vars),
+                    Ok(gpuwise::tree::Scalar::Bool(expected)),
+                    "{}", source
+                );
+            }
+        }
+    }
+}

@@ -153,7 +153,8 @@ fn expressions_and_unset_variables() {
         &[
             "fixtures/invalid/expressions.yaml:16:12: error: `c` reads variable `x`, which is not set on every path to it",
             "fixtures/invalid/expressions.yaml:17:12: error: expression `(1 +` does not parse: Found an unmatched opening parenthesis '('.",
-            "fixtures/invalid/expressions.yaml:19:3: error: result `r` shows `{w}`, which is not set on every path to it",
+            "fixtures/invalid/expressions.yaml:19:3: error: result `r` shows `{w}`, which `variables` does not declare",
+            "fixtures/invalid/expressions.yaml:19:3: error: result `r` shows `{y}`, which `variables` does not declare",
         ],
     );
 }
@@ -201,7 +202,7 @@ fn schema_stops_alias_bombs_and_deep_nesting_at_once() {
     assert_reports(
         "invalid/billion-laughs.yaml",
         &[
-            "fixtures/invalid/billion-laughs.yaml:1:1: error: unknown field `a`, expected one of id, version, title, description, start, nodes",
+            "fixtures/invalid/billion-laughs.yaml:1:1: error: unknown field `a`, expected one of id, version, title, description, start, variables, nodes",
         ],
     );
     assert_reports(
@@ -240,7 +241,7 @@ fn overlong_texts_are_refused() {
     assert!(
         report
             .render()
-            .contains("error: `summary/rationale` is 4001 characters long, over the limit of 4000"),
+            .contains("error: `rationale` is 4001 characters long, over the limit of 4000"),
         "{}",
         report.render()
     );

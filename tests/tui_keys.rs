@@ -71,18 +71,29 @@ fn an_invalid_number_is_explained_and_nothing_is_lost() {
     let mut a = app(Lang::En, 80, 24, true);
     press(&mut a, &["2", "x", "0", "Enter"]);
     let view = a.walk().unwrap();
-    assert_eq!(view.input, "0", "letters never reach the field");
-    assert_eq!(
-        view.input_error.as_deref(),
-        Some("0 is out of range: enter a number from 0.1 to 1000 billion parameters")
+    assert_eq!(view.input, "x0", "letters are shown, not dropped");
+    assert!(
+        view.input_error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("`x0` is not a number")),
+        "{:?}",
+        view.input_error
     );
     assert_eq!(current(&a), "params");
-    press(&mut a, &[".", ".", "5", "Enter"]);
+    // While something is typed, letter commands type instead of acting.
+    press(&mut a, &["q", "r", "L"]);
+    assert_eq!(a.walk().unwrap().input, "x0qrL");
+    assert_eq!(current(&a), "params");
+    // Esc clears the field; a second Esc goes back.
+    press(&mut a, &["Esc"]);
+    assert_eq!(a.walk().unwrap().input, "");
+    press(&mut a, &["7", ",", "5", "Enter"]);
     assert_eq!(
-        current(&a),
-        "small",
-        "0.5 is accepted; the second '.' was refused"
+        a.walk().unwrap().input_error.as_deref(),
+        Some("use a dot for decimals (7.5, not 7,5); enter a number from 0.1 to 1000 billion parameters")
     );
+    press(&mut a, &["Esc", "1", "e", "0", "Enter"]);
+    assert_eq!(current(&a), "small", "1e0 = 1 is read exactly");
 }
 
 #[test]
