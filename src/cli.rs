@@ -213,7 +213,9 @@ impl AssetTexts {
             .collect();
         let mut format = crate::tree::load::SourceFormat::Json;
         if let Some(dir) = dir {
-            for (name, text) in &mut prices {
+            // A directory without prices/ (fixtures, a tree author's own assets) keeps the
+            // shipped prices.
+            for (name, text) in prices.iter_mut().filter(|_| dir.join("prices").is_dir()) {
                 let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
                 let path = dir.join("prices").join(file_name);
                 *text = std::fs::read_to_string(&path).map_err(|e| {
@@ -571,7 +573,11 @@ fn prices(
             .is_none()
             .cmp(&key(b.0).is_none())
             .then(a.0.currency.cmp(&b.0.currency))
-            .then(key(a.0).unwrap_or(f64::MAX).total_cmp(&key(b.0).unwrap_or(f64::MAX)))
+            .then(
+                key(a.0)
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&key(b.0).unwrap_or(f64::MAX)),
+            )
     });
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     match args.format {
@@ -624,8 +630,14 @@ fn prices(
                     num(r.commit_1y),
                     num(r.commit_3y),
                     num(per_gpu(r)),
-                    r.as_of.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
-                    r.source.as_ref().map(|s| s.value.clone()).unwrap_or_default(),
+                    r.as_of
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
+                    r.source
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
                 ];
                 let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
                 writeln!(out, "{}", line.join(","))?;
@@ -633,8 +645,17 @@ fn prices(
         }
         PriceFormat::Text | PriceFormat::Md => {
             let head = [
-                "Provider", "Instance", "GPU", "GPUs", "Region", "On demand/h", "Spot/h",
-                "1y/h", "3y/h", "Per GPU-h", "As of",
+                "Provider",
+                "Instance",
+                "GPU",
+                "GPUs",
+                "Region",
+                "On demand/h",
+                "Spot/h",
+                "1y/h",
+                "3y/h",
+                "Per GPU-h",
+                "As of",
             ];
             let table: Vec<Vec<String>> = rows
                 .iter()
@@ -643,14 +664,21 @@ fn prices(
                         (Some(v), Some(c)) => c.amount(v),
                         _ => "-".into(),
                     };
-                    let stale = crate::prices::is_stale(r.as_of.as_ref().map(|s| s.value.as_str()), today);
+                    let stale =
+                        crate::prices::is_stale(r.as_of.as_ref().map(|s| s.value.as_str()), today);
                     vec![
                         p.name(lang).to_string(),
                         r.instance.value.clone(),
                         gpu.clone().unwrap_or_else(|| "-".into()),
-                        r.gpus.map(crate::vars::format_decimals_default).unwrap_or_else(|| "-".into()),
+                        r.gpus
+                            .map(crate::vars::format_decimals_default)
+                            .unwrap_or_else(|| "-".into()),
                         r.region.value.clone(),
-                        if r.on_demand.is_none() { "no public price".into() } else { money(r.on_demand) },
+                        if r.on_demand.is_none() {
+                            "no public price".into()
+                        } else {
+                            money(r.on_demand)
+                        },
                         money(r.spot),
                         money(r.commit_1y),
                         money(r.commit_3y),

@@ -463,7 +463,7 @@ impl Walk {
                     let value = self
                         .vars
                         .get(&name)
-                        .map(|v| describe_scalar(v))
+                        .map(describe_scalar)
                         .unwrap_or_else(|| "not set".to_string());
                     seen.push(format!("{name} = {value}"));
                 }
@@ -494,7 +494,9 @@ pub enum NumberError {
     Empty,
     #[error("use a dot for decimals (7.5, not 7,5)")]
     Comma,
-    #[error("`{0}` is not a number: use digits, a dot for decimals, or e for powers of ten (1e2 = 100)")]
+    #[error(
+        "`{0}` is not a number: use digits, a dot for decimals, or e for powers of ten (1e2 = 100)"
+    )]
     Invalid(String),
 }
 

@@ -62,7 +62,10 @@ pub fn eval(node: &Parsed, vars: &IndexMap<String, Scalar>) -> Result<Scalar, St
             .set_value(name.clone(), value)
             .map_err(|e| e.to_string())?;
     }
-    match node.eval_with_context(&context).map_err(|e| e.to_string())? {
+    match node
+        .eval_with_context(&context)
+        .map_err(|e| e.to_string())?
+    {
         Value::Float(f) if f.is_finite() => Ok(Scalar::Number(f)),
         Value::Float(f) if f.is_nan() => Err("gave no number (0 / 0 or similar)".to_string()),
         Value::Float(_) => Err("gave an infinite number (a division by zero?)".to_string()),
@@ -116,7 +119,10 @@ pub fn kind_of(node: &Parsed, var: &dyn Fn(&str) -> Kind) -> Result<Kind, String
         for i in 0..children.len() {
             let k = child(i)?;
             if matches!(k, Kind::Str | Kind::Bool) {
-                return Err(format!("`{op}` needs numbers, but one side is {}", k.describe()));
+                return Err(format!(
+                    "`{op}` needs numbers, but one side is {}",
+                    k.describe()
+                ));
             }
         }
         Ok(Kind::Number)
@@ -130,9 +136,13 @@ pub fn kind_of(node: &Parsed, var: &dyn Fn(&str) -> Kind) -> Result<Kind, String
             let (a, b) = (child(0)?, child(1)?);
             match (a, b) {
                 (Kind::Str, Kind::Str) => Ok(Kind::Str),
-                (Kind::Str, _) | (_, Kind::Str) | (Kind::Bool, _) | (_, Kind::Bool) => Err(
-                    format!("`+` adds numbers, but got {} and {}", a.describe(), b.describe()),
-                ),
+                (Kind::Str, _) | (_, Kind::Str) | (Kind::Bool, _) | (_, Kind::Bool) => {
+                    Err(format!(
+                        "`+` adds numbers, but got {} and {}",
+                        a.describe(),
+                        b.describe()
+                    ))
+                }
                 _ => Ok(Kind::Number),
             }
         }

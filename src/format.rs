@@ -301,8 +301,8 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
         };
         if r.instances > 1 {
             line.push_str(&match lang {
-                Lang::En => format!(" × {} instances", r.instances),
-                Lang::Zh => format!(" × {} 台", r.instances),
+                Lang::En => format!(" x {} instances", r.instances),
+                Lang::Zh => format!(" x {} 台", r.instances),
             });
         }
         if let Some(job) = &r.job {
@@ -311,7 +311,12 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
                 Lang::En => ("on demand", "spot", "1-year", "3-year"),
                 Lang::Zh => ("按量", "竞价", "1 年承诺", "3 年承诺"),
             };
-            for (label, v) in [(od, job.on_demand), (sp, job.spot), (y1, job.commit_1y), (y3, job.commit_3y)] {
+            for (label, v) in [
+                (od, job.on_demand),
+                (sp, job.spot),
+                (y1, job.commit_1y),
+                (y3, job.commit_3y),
+            ] {
                 if let Some(v) = v {
                     costs.push(format!("{label} {}", money(v)));
                 }
@@ -344,8 +349,15 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
             ""
         };
         line.push_str(&match lang {
-            Lang::En => format!(" ({} {date}{stale}; {})", "as of", r.source.clone().unwrap_or_default()),
-            Lang::Zh => format!("（截至 {date}{stale}；{}）", r.source.clone().unwrap_or_default()),
+            Lang::En => format!(
+                " ({} {date}{stale}; {})",
+                "as of",
+                r.source.clone().unwrap_or_default()
+            ),
+            Lang::Zh => format!(
+                "（截至 {date}{stale}；{}）",
+                r.source.clone().unwrap_or_default()
+            ),
         });
         lines.push(line);
     }
@@ -430,7 +442,11 @@ pub fn to_markdown(r: &Recommendation) -> String {
         out.push('\n');
     }
     for n in &res.no_equivalent {
-        let _ = writeln!(out, "- {}: {}: {}", n.provider_name, l.no_equivalent, n.reason);
+        let _ = writeln!(
+            out,
+            "- {}: {}: {}",
+            n.provider_name, l.no_equivalent, n.reason
+        );
     }
     if !res.no_equivalent.is_empty() {
         out.push('\n');

@@ -224,7 +224,11 @@ impl Regions {
     }
 
     /// The region for `provider`: the one picked, else the provider's default.
-    pub fn for_provider<'a>(&self, provider: Provider, book: &'a PriceBook) -> Option<&'a RegionInfo> {
+    pub fn for_provider<'a>(
+        &self,
+        provider: Provider,
+        book: &'a PriceBook,
+    ) -> Option<&'a RegionInfo> {
         match self.picked.iter().rev().find(|(p, _)| *p == provider) {
             Some((_, id)) => book.region(provider, id),
             None => book.default_region(provider),
@@ -366,7 +370,9 @@ pub fn cost_row(
         instance: row.map(|r| r.instance.value.clone()),
         gpus: row.and_then(|r| r.gpus),
         region: region_id.clone(),
-        region_name: region.map(|r| r.name.get(lang).to_string()).unwrap_or_default(),
+        region_name: region
+            .map(|r| r.name.get(lang).to_string())
+            .unwrap_or_default(),
         currency: row.and_then(|r| r.currency),
         on_demand: row.and_then(|r| r.on_demand),
         spot: row.and_then(|r| r.spot),
@@ -400,11 +406,19 @@ pub fn cost_row(
                 Lang::En => format!(
                     "no priced size with {} GPU(s) in {}",
                     crate::vars::format_decimals(gpus_needed, 2),
-                    if region_id.is_empty() { "any region" } else { &region_id }
+                    if region_id.is_empty() {
+                        "any region"
+                    } else {
+                        &region_id
+                    }
                 ),
                 Lang::Zh => format!(
                     "{}无 {} 卡的已定价规格",
-                    if region_id.is_empty() { "任何地域".to_string() } else { format!("{region_id} ") },
+                    if region_id.is_empty() {
+                        "任何地域".to_string()
+                    } else {
+                        format!("{region_id} ")
+                    },
                     crate::vars::format_decimals(gpus_needed, 2)
                 ),
             },

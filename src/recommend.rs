@@ -98,7 +98,10 @@ impl FamilyView {
             gpu: gpu.map(|g| g.name.get(lang).to_string()),
             gpu_count: family.gpu_count_options(),
             gpu_memory_gb: gpu.map(|g| g.memory_gb),
-            interconnect: family.interconnect.as_ref().map(|t| t.get(lang).to_string()),
+            interconnect: family
+                .interconnect
+                .as_ref()
+                .map(|t| t.get(lang).to_string()),
             cpu: family.cpu.clone(),
             vcpus: family.vcpus.clone(),
             memory_gib: family.memory_gib.clone(),
@@ -128,15 +131,20 @@ fn uncertain_text(family: &Family, gpu: Option<&crate::assets::Gpu>, lang: Lang)
         parts.push(match &g.uncertain {
             Some(t) => t.get(lang).to_string(),
             None => match lang {
-                Lang::En => format!("{} figures not all published by the vendor", g.name.get(lang)),
+                Lang::En => format!(
+                    "{} figures not all published by the vendor",
+                    g.name.get(lang)
+                ),
                 Lang::Zh => format!("{} 的部分数据厂商未公布", g.name.get(lang)),
             },
         });
     }
-    (!parts.is_empty()).then(|| parts.join(match lang {
-        Lang::En => "; ",
-        Lang::Zh => "；",
-    }))
+    (!parts.is_empty()).then(|| {
+        parts.join(match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        })
+    })
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -212,7 +220,13 @@ pub enum RecommendError {
 
 impl Recommendation {
     pub fn build(walk: &Walk, assets: &Assets, lang: Lang) -> Result<Self, RecommendError> {
-        Self::build_in(walk, assets, lang, &crate::prices::Regions::default(), crate::prices::today())
+        Self::build_in(
+            walk,
+            assets,
+            lang,
+            &crate::prices::Regions::default(),
+            crate::prices::today(),
+        )
     }
 
     /// As [`Recommendation::build`], pricing in the regions picked, with `today` (days since
@@ -292,8 +306,11 @@ impl Recommendation {
             let label = vars::decl(tree, &var.value)
                 .map(|d| vars::labelled(d, &Scalar::Number(*gb), lang))
                 .unwrap_or_default();
-            let mut candidates: Vec<String> =
-                outcome.memory_gpus.iter().map(|g| g.value.clone()).collect();
+            let mut candidates: Vec<String> = outcome
+                .memory_gpus
+                .iter()
+                .map(|g| g.value.clone())
+                .collect();
             let result_families: Vec<&Family> = outcome
                 .families
                 .iter()
@@ -320,12 +337,21 @@ impl Recommendation {
             ))
         });
 
-        let prices = cost_view(walk, outcome, memory_need.as_ref(), assets, regions, today, lang)
-            .map_err(|error| RecommendError::Condition {
-                result: result_id.clone(),
-                error,
-            })?;
-        let rationale = texts(&outcome.rationale, false)?.join(if lang == Lang::Zh { "" } else { " " });
+        let prices = cost_view(
+            walk,
+            outcome,
+            memory_need.as_ref(),
+            assets,
+            regions,
+            today,
+            lang,
+        )
+        .map_err(|error| RecommendError::Condition {
+            result: result_id.clone(),
+            error,
+        })?;
+        let rationale =
+            texts(&outcome.rationale, false)?.join(if lang == Lang::Zh { "" } else { " " });
         let pitfalls = texts(&outcome.pitfalls, true)?;
         let cost = texts(&outcome.cost, true)?;
         let next_steps = texts(&outcome.next_steps, false)?;
@@ -408,12 +434,7 @@ fn result_builtins(outcome: &crate::tree::Outcome, assets: &Assets) -> Vec<(&'st
 
 /// A text with each `{name}` replaced by the declared variable's value. An undeclared name is
 /// never printed: the validator rejects it, and here it is left out rather than shown raw.
-pub fn fill_text(
-    tree: &Tree,
-    text: &Text,
-    vars: &IndexMap<String, Scalar>,
-    lang: Lang,
-) -> String {
+pub fn fill_text(tree: &Tree, text: &Text, vars: &IndexMap<String, Scalar>, lang: Lang) -> String {
     interpolate(text.get(lang), |name| {
         let value = vars.get(name)?;
         Some(vars::format_value(vars::decl(tree, name), value, lang))
@@ -443,24 +464,25 @@ fn cost_view(
     use crate::prices::{HOURS_24X7, SPOT_RERUN_OVERHEAD, Usage};
     let pricing = outcome.pricing.clone().unwrap_or_default();
     let node = walk.current_id();
-    let number = |e: &Option<crate::tree::At<crate::tree::Expr>>| -> Result<Option<f64>, EngineError> {
-        let Some(e) = e else { return Ok(None) };
-        match crate::expr::parse(&e.value).and_then(|p| crate::expr::eval(&p, walk.vars())) {
-            Ok(Scalar::Number(n)) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-            Ok(other) => Err(EngineError::Expression {
-                node: node.to_string(),
-                expression: e.value.0.clone(),
-                message: format!("gave {other:?}, not a number of zero or more"),
-                values: String::new(),
-            }),
-            Err(message) => Err(EngineError::Expression {
-                node: node.to_string(),
-                expression: e.value.0.clone(),
-                message,
-                values: String::new(),
-            }),
-        }
-    };
+    let number =
+        |e: &Option<crate::tree::At<crate::tree::Expr>>| -> Result<Option<f64>, EngineError> {
+            let Some(e) = e else { return Ok(None) };
+            match crate::expr::parse(&e.value).and_then(|p| crate::expr::eval(&p, walk.vars())) {
+                Ok(Scalar::Number(n)) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
+                Ok(other) => Err(EngineError::Expression {
+                    node: node.to_string(),
+                    expression: e.value.0.clone(),
+                    message: format!("gave {other:?}, not a number of zero or more"),
+                    values: String::new(),
+                }),
+                Err(message) => Err(EngineError::Expression {
+                    node: node.to_string(),
+                    expression: e.value.0.clone(),
+                    message,
+                    values: String::new(),
+                }),
+            }
+        };
     let gpus = number(&pricing.gpus)?;
     let vcpus = number(&pricing.vcpus)?;
     let job_hours = number(&pricing.job_hours)?;
@@ -476,22 +498,22 @@ fn cost_view(
     }
     assumptions.push(match (&usage, lang) {
         (Usage::Job { hours }, Lang::En) => format!(
-            "Job cost = hourly price × {} hours × instances; spot adds {}% for re-runs after interruptions.",
+            "Job cost = hourly price x {} hours x instances; spot adds {}% for re-runs after interruptions.",
             vars::format_decimals(*hours, 1),
             (SPOT_RERUN_OVERHEAD * 100.0).round()
         ),
         (Usage::Job { hours }, Lang::Zh) => format!(
-            "作业成本 = 小时价 × {} 小时 × 实例数；竞价实例另加 {}% 用于中断后的重跑。",
+            "作业成本 = 小时价 x {} 小时 x 实例数；竞价实例另加 {}% 用于中断后的重跑。",
             vars::format_decimals(*hours, 1),
             (SPOT_RERUN_OVERHEAD * 100.0).round()
         ),
         (Usage::Monthly { hours }, Lang::En) => format!(
-            "Monthly cost = hourly price × {} hours{}; commitment pays off above the break-even share of hours shown.",
+            "Monthly cost = hourly price x {} hours{}; commitment pays off above the break-even share of hours shown.",
             vars::format_decimals(*hours, 0),
             if (*hours - HOURS_24X7).abs() < 0.5 { " (24x7)" } else { "" }
         ),
         (Usage::Monthly { hours }, Lang::Zh) => format!(
-            "月成本 = 小时价 × {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
+            "月成本 = 小时价 x {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
             vars::format_decimals(*hours, 0),
             if (*hours - HOURS_24X7).abs() < 0.5 { "（7×24）" } else { "" }
         ),

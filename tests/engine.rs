@@ -316,7 +316,11 @@ fn an_integer_literal_equals_a_number_set_by_a_choice() {
     w.answer(choice("a")).unwrap();
     w.answer(Answer::Number(80.0)).unwrap();
     w.answer(choice("x")).unwrap();
-    assert_eq!(w.current_id(), "two", "b == 2 must hold when a choice set b: 2");
+    assert_eq!(
+        w.current_id(),
+        "two",
+        "b == 2 must hold when a choice set b: 2"
+    );
     let mut w = Walk::new(tree_from(TWO_STEPS)).unwrap();
     w.answer(choice("c")).unwrap();
     w.answer(Answer::Number(32.0)).unwrap();
@@ -354,12 +358,10 @@ fn going_back_two_steps_keeps_the_later_answers() {
 
 #[test]
 fn a_failing_expression_leaves_the_walk_at_the_question() {
-    let text = TWO_STEPS
-        .replace("next: check}", "next: ratio}")
-        .replace(
-            "  check:\n",
-            "  ratio:\n    compute:\n      set: {r: 1 / (b - 2)}\n      next: check\n  check:\n",
-        );
+    let text = TWO_STEPS.replace("next: check}", "next: ratio}").replace(
+        "  check:\n",
+        "  ratio:\n    compute:\n      set: {r: 1 / (b - 2)}\n      next: check\n  check:\n",
+    );
     let mut w = Walk::new(tree_from(&text)).unwrap();
     w.answer(choice("a")).unwrap();
     w.answer(Answer::Number(80.0)).unwrap();
@@ -388,7 +390,10 @@ fn numbers_are_read_exactly_or_refused() {
     assert_eq!(parse_number(" 7.5 "), Ok(7.5));
     assert_eq!(parse_number("-3"), Ok(-3.0));
     assert_eq!(parse_number("7,5"), Err(NumberError::Comma));
-    assert_eq!(parse_number("12abc"), Err(NumberError::Invalid("12abc".into())));
+    assert_eq!(
+        parse_number("12abc"),
+        Err(NumberError::Invalid("12abc".into()))
+    );
     assert_eq!(parse_number("inf"), Err(NumberError::Invalid("inf".into())));
     assert_eq!(parse_number(""), Err(NumberError::Empty));
 }
@@ -400,7 +405,12 @@ fn conditional_items_and_advice_show_only_when_they_apply() {
     w.answer(choice("model")).unwrap();
     w.answer(Answer::Number(20.0)).unwrap(); // 48 GB: big, under 100
     let r = Recommendation::build(&w, &assets, Lang::En).unwrap();
-    assert!(r.result.pitfalls.iter().all(|p| !p.contains("Only past 100 GB")));
+    assert!(
+        r.result
+            .pitfalls
+            .iter()
+            .all(|p| !p.contains("Only past 100 GB"))
+    );
     assert_eq!(r.result.advice, vec!["a100-40-vs-80"]);
     let mut w = walk();
     w.answer(choice("model")).unwrap();

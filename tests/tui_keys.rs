@@ -90,7 +90,9 @@ fn an_invalid_number_is_explained_and_nothing_is_lost() {
     press(&mut a, &["7", ",", "5", "Enter"]);
     assert_eq!(
         a.walk().unwrap().input_error.as_deref(),
-        Some("use a dot for decimals (7.5, not 7,5); enter a number from 0.1 to 1000 billion parameters")
+        Some(
+            "use a dot for decimals (7.5, not 7,5); enter a number from 0.1 to 1000 billion parameters"
+        )
     );
     press(&mut a, &["Esc", "1", "e", "0", "Enter"]);
     assert_eq!(current(&a), "small", "1e0 = 1 is read exactly");

@@ -398,23 +398,38 @@ pub struct AssetSources<'a> {
 pub const EMBEDDED_PRICES: [(&str, Embedded); 5] = [
     (
         "assets/prices/alibaba.yaml",
-        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/alibaba.json.deflate"))),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/prices/alibaba.json.deflate"
+        ))),
     ),
     (
         "assets/prices/aws.yaml",
-        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/aws.json.deflate"))),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/prices/aws.json.deflate"
+        ))),
     ),
     (
         "assets/prices/azure.yaml",
-        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/azure.json.deflate"))),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/prices/azure.json.deflate"
+        ))),
     ),
     (
         "assets/prices/gcp.yaml",
-        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/gcp.json.deflate"))),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/prices/gcp.json.deflate"
+        ))),
     ),
     (
         "assets/prices/tencent.yaml",
-        Embedded::Deflated(include_bytes!(concat!(env!("OUT_DIR"), "/assets/prices/tencent.json.deflate"))),
+        Embedded::Deflated(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/assets/prices/tencent.json.deflate"
+        ))),
     ),
 ];
 
@@ -490,11 +505,13 @@ impl AssetSources<'_> {
             .collect();
         let mut files = Vec::new();
         for (file, text) in self.prices {
-            files.push(parse_source(text, format, &limits).map_err(|diagnostic| AssetError {
-                file: file.clone(),
-                source_text: text.clone(),
-                diagnostic,
-            })?);
+            files.push(
+                parse_source(text, format, &limits).map_err(|diagnostic| AssetError {
+                    file: file.clone(),
+                    source_text: text.clone(),
+                    diagnostic,
+                })?,
+            );
         }
         Ok(Assets {
             catalog: one(self.catalog, format, &limits)?,

@@ -109,12 +109,17 @@ pub fn check_text(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic
                     span,
                     format!("`{field}` says \"{word}\", a word about how gpuwise is written"),
                 )
-                .with_hint("name the rule or the vendor page instead; people never see the sources' names"),
+                .with_hint(
+                    "name the rule or the vendor page instead; people never see the sources' names",
+                ),
             );
             break;
         }
     }
-    if text.variants().any(|v| v.chars().any(|c| c.is_control() && c != '\n')) {
+    if text
+        .variants()
+        .any(|v| v.chars().any(|c| c.is_control() && c != '\n'))
+    {
         out.push(Diagnostic::warning(
             span,
             format!("`{field}` holds a control character or escape sequence; it is not shown"),
@@ -164,8 +169,14 @@ pub fn ascii_punctuation_in_chinese(zh: &str) -> Option<(char, char)> {
 fn authoring_word(text: &str) -> Option<&'static str> {
     let lower = text.to_lowercase();
     [
-        "seed 00", "the seeds", "seed article", "this tree", "this catalog",
-        "种子文章", "本决策树", "本目录",
+        "seed 00",
+        "the seeds",
+        "seed article",
+        "this tree",
+        "this catalog",
+        "种子文章",
+        "本决策树",
+        "本目录",
     ]
     .into_iter()
     .find(|w| lower.contains(w))
@@ -201,11 +212,17 @@ fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<
         match catalog.family(&r.family.value) {
             None => out.push(Diagnostic::error(
                 r.family.span,
-                format!("unknown family `{}`: assets/catalog.yaml has no family with this id", r.family.value),
+                format!(
+                    "unknown family `{}`: assets/catalog.yaml has no family with this id",
+                    r.family.value
+                ),
             )),
             Some(f) if f.provider != file.provider => out.push(Diagnostic::error(
                 r.family.span,
-                format!("family `{}` belongs to {}, not {}", r.family.value, f.provider, file.provider),
+                format!(
+                    "family `{}` belongs to {}, not {}",
+                    r.family.value, f.provider, file.provider
+                ),
             )),
             Some(f) => {
                 if let Some(g) = r.gpus
@@ -226,7 +243,10 @@ fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<
         if region.is_none() {
             out.push(Diagnostic::error(
                 r.region.span,
-                format!("region `{}` is not among the file's `regions`", r.region.value),
+                format!(
+                    "region `{}` is not among the file's `regions`",
+                    r.region.value
+                ),
             ));
         }
         match (r.currency, region) {
@@ -236,14 +256,23 @@ fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<
             )),
             (Some(c), Some(reg)) if c != reg.currency => out.push(Diagnostic::warning(
                 span,
-                format!("`{}` is in {}, but region `{}` is listed in {}", r.instance.value, c.code(), reg.id.value, reg.currency.code()),
+                format!(
+                    "`{}` is in {}, but region `{}` is listed in {}",
+                    r.instance.value,
+                    c.code(),
+                    reg.id.value,
+                    reg.currency.code()
+                ),
             )),
             _ => {}
         }
         match &r.source {
             None => out.push(Diagnostic::error(
                 span,
-                format!("`{}` has no `source`: every price says where it was published", r.instance.value),
+                format!(
+                    "`{}` has no `source`: every price says where it was published",
+                    r.instance.value
+                ),
             )),
             Some(s) if s.value.trim().is_empty() => {
                 out.push(Diagnostic::error(s.span, "empty `source`".to_string()))
@@ -263,12 +292,18 @@ fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<
         }
         let priced = [r.on_demand, r.spot, r.commit_1y, r.commit_3y];
         if priced.iter().flatten().any(|p| !p.is_finite() || *p < 0.0) {
-            out.push(Diagnostic::error(span, format!("`{}` has a negative or non-finite price", r.instance.value)));
+            out.push(Diagnostic::error(
+                span,
+                format!("`{}` has a negative or non-finite price", r.instance.value),
+            ));
         }
         match (&r.on_demand, &r.no_public_price) {
             (None, None) => out.push(Diagnostic::error(
                 span,
-                format!("`{}` has neither `on_demand` nor `no_public_price`", r.instance.value),
+                format!(
+                    "`{}` has neither `on_demand` nor `no_public_price`",
+                    r.instance.value
+                ),
             )),
             (Some(_), Some(_)) => out.push(Diagnostic::warning(
                 span,
@@ -280,7 +315,10 @@ fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<
         if (r.commit_1y.is_some() || r.commit_3y.is_some()) && r.commit_kind.is_none() {
             out.push(Diagnostic::warning(
                 span,
-                format!("`{}` has commitment prices but no `commit_kind` saying what they are", r.instance.value),
+                format!(
+                    "`{}` has commitment prices but no `commit_kind` saying what they are",
+                    r.instance.value
+                ),
             ));
         }
     }
@@ -290,10 +328,9 @@ fn check_prices(assets: &Assets, file: &crate::prices::PriceFile, out: &mut Vec<
             .iter()
             .filter(|f| f.provider == file.provider && f.kind == FamilyKind::Gpu)
         {
-            let covered = file
-                .prices
-                .iter()
-                .any(|r| r.value.family.value == f.id.value && r.value.region.value == default.id.value);
+            let covered = file.prices.iter().any(|r| {
+                r.value.family.value == f.id.value && r.value.region.value == default.id.value
+            });
             if !covered {
                 out.push(Diagnostic::warning(
                     at,
@@ -448,7 +485,10 @@ fn check_advice(assets: &Assets, out: &mut Vec<Diagnostic>) {
             {
                 Err(message) => out.push(Diagnostic::error(
                     applies.span,
-                    format!("`applies` `{}` is not a usable condition: {message}", applies.value),
+                    format!(
+                        "`applies` `{}` is not a usable condition: {message}",
+                        applies.value
+                    ),
                 )),
                 Ok(crate::expr::Kind::Number | crate::expr::Kind::Str) => {
                     out.push(Diagnostic::error(

@@ -136,6 +136,7 @@ impl<'de> Deserialize<'de> for Nodes {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // a tree holds few results; boxing would cost every walk a hop
 pub enum Node {
     Question(Question),
     Number(NumberQuestion),
@@ -347,9 +348,14 @@ pub struct Pricing {
 
 impl Pricing {
     pub fn exprs(&self) -> impl Iterator<Item = &At<Expr>> {
-        [&self.gpus, &self.vcpus, &self.job_hours, &self.monthly_hours]
-            .into_iter()
-            .flatten()
+        [
+            &self.gpus,
+            &self.vcpus,
+            &self.job_hours,
+            &self.monthly_hours,
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
@@ -424,7 +430,9 @@ impl<'de> Deserialize<'de> for Item {
                     (Some(en), zh, None) => ItemBody::Text(Text::Localized { en, zh }),
                     (None, Some(_), None) => return Err(de::Error::missing_field("en")),
                     (None, None, None) => {
-                        return Err(de::Error::custom("an item needs `en` (with `zh`) or `advice`"));
+                        return Err(de::Error::custom(
+                            "an item needs `en` (with `zh`) or `advice`",
+                        ));
                     }
                     (_, _, Some(_)) => {
                         return Err(de::Error::custom(

@@ -1,10 +1,10 @@
 //! Checks a loaded tree against itself and the assets: every problem, not just the first.
 
 use super::{At, Items, Node, Tree};
-use crate::expr::Kind;
 use crate::assets::validate::{check_text, is_valid_id};
 use crate::assets::{Assets, Provider};
 use crate::diag::{Diagnostic, Span};
+use crate::expr::Kind;
 use crate::text::{Text, placeholders};
 use fixedbitset::FixedBitSet;
 use std::collections::{HashMap, HashSet};
@@ -286,7 +286,11 @@ impl Validator<'_> {
     /// checked.
     fn check_items(&mut self, items: &Items, bare_is_advice: bool, field: &str, span: Span) {
         for item in items.iter() {
-            let item_span = if item.span == Span::UNKNOWN { span } else { item.span };
+            let item_span = if item.span == Span::UNKNOWN {
+                span
+            } else {
+                item.span
+            };
             if let Some(when) = &item.value.when {
                 self.check_condition(when, "`when`");
             }
@@ -455,7 +459,10 @@ impl Validator<'_> {
         if let Some(pricing) = &r.pricing {
             for e in pricing.exprs() {
                 if matches!(self.check_expression(e), Kind::Bool | Kind::Str) {
-                    self.error(e.span, format!("`pricing` expression `{}` does not give a number", e.value));
+                    self.error(
+                        e.span,
+                        format!("`pricing` expression `{}` does not give a number", e.value),
+                    );
                 }
             }
             if let Some(note) = &pricing.note {
@@ -466,7 +473,10 @@ impl Validator<'_> {
             if self.assets.catalog().gpu(&gpu.value).is_none() {
                 self.error(
                     gpu.span,
-                    format!("unknown GPU `{}`: assets/catalog.yaml has no GPU with this id", gpu.value),
+                    format!(
+                        "unknown GPU `{}`: assets/catalog.yaml has no GPU with this id",
+                        gpu.value
+                    ),
                 );
             }
         }
@@ -796,7 +806,12 @@ impl Validator<'_> {
         }
         let mut shown: Vec<String> = texts
             .iter()
-            .flat_map(|t| t.variants().flat_map(placeholders).map(str::to_string).collect::<Vec<_>>())
+            .flat_map(|t| {
+                t.variants()
+                    .flat_map(placeholders)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         shown.sort();
         shown.dedup();
@@ -804,12 +819,16 @@ impl Validator<'_> {
             if !self.tree.variables.contains_key(&name) {
                 self.error(
                     self.node_span(node),
-                    format!("result `{node}` shows `{{{name}}}`, which `variables` does not declare"),
+                    format!(
+                        "result `{node}` shows `{{{name}}}`, which `variables` does not declare"
+                    ),
                 );
             } else if !vars.is_in(&name, known) {
                 self.error(
                     self.node_span(node),
-                    format!("result `{node}` shows `{{{name}}}`, which is not set on every path to it"),
+                    format!(
+                        "result `{node}` shows `{{{name}}}`, which is not set on every path to it"
+                    ),
                 );
             }
         }

@@ -272,7 +272,11 @@ pub fn failure_text(e: &EngineError, lang: Lang) -> String {
             Lang::En,
         ) => format!(
             "This tree could not go on after your answer: at `{node}`, `{expression}` {message}{}. Go back and change an answer, or report this to the tree's author.",
-            if values.is_empty() { String::new() } else { format!(" (with {values})") }
+            if values.is_empty() {
+                String::new()
+            } else {
+                format!(" (with {values})")
+            }
         ),
         (
             EngineError::Expression {
@@ -284,7 +288,11 @@ pub fn failure_text(e: &EngineError, lang: Lang) -> String {
             Lang::Zh,
         ) => format!(
             "根据你的回答无法继续：在 `{node}` 处，`{expression}` {message}{}。请返回修改回答，或把此问题报告给决策树作者。",
-            if values.is_empty() { String::new() } else { format!("（取值 {values}）") }
+            if values.is_empty() {
+                String::new()
+            } else {
+                format!("（取值 {values}）")
+            }
         ),
         (other, Lang::En) => format!("This tree could not go on: {other}"),
         (other, Lang::Zh) => format!("无法继续：{other}"),
@@ -324,12 +332,20 @@ fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
             value, min, max, ..
         } => {
             let why = match (parse_number(value), lang) {
-                (Err(NumberError::Comma), Lang::En) => "use a dot for decimals (7.5, not 7,5)".to_string(),
-                (Err(NumberError::Comma), Lang::Zh) => "小数请用点号（7.5，而不是 7,5）".to_string(),
+                (Err(NumberError::Comma), Lang::En) => {
+                    "use a dot for decimals (7.5, not 7,5)".to_string()
+                }
+                (Err(NumberError::Comma), Lang::Zh) => {
+                    "小数请用点号（7.5，而不是 7,5）".to_string()
+                }
                 (Err(NumberError::Empty), Lang::En) => "type a number".to_string(),
                 (Err(NumberError::Empty), Lang::Zh) => "请输入数字".to_string(),
-                (_, Lang::En) => format!("`{value}` is not a number: use digits, a dot for decimals, e for powers of ten (1e2 = 100)"),
-                (_, Lang::Zh) => format!("`{value}` 不是数字：请用数字、点号表示小数、e 表示 10 的幂（1e2 = 100）"),
+                (_, Lang::En) => format!(
+                    "`{value}` is not a number: use digits, a dot for decimals, e for powers of ten (1e2 = 100)"
+                ),
+                (_, Lang::Zh) => format!(
+                    "`{value}` 不是数字：请用数字、点号表示小数、e 表示 10 的幂（1e2 = 100）"
+                ),
             };
             match lang {
                 Lang::En => format!("{why}; {}", range(*min, *max)),
@@ -467,7 +483,9 @@ fn number_field_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
 
 /// Whether the number field holds text the person typed (the footer then says so).
 pub fn typing(view: &WalkView) -> bool {
-    matches!(view.walk.current(), Node::Number(_)) && !view.input.is_empty() && !view.input_prefilled
+    matches!(view.walk.current(), Node::Number(_))
+        && !view.input.is_empty()
+        && !view.input_prefilled
 }
 
 fn walk_mut(app: &mut App) -> Option<&mut WalkView> {
@@ -642,11 +660,17 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
                         Action::Last => (max, None),
                         Action::NextSection => {
                             let next = (on_screen + 1).min(last);
-                            (doc.sections.get(next).map_or(current, |s| s.start.min(max)), Some(next))
+                            (
+                                doc.sections.get(next).map_or(current, |s| s.start.min(max)),
+                                Some(next),
+                            )
                         }
                         Action::PrevSection => {
                             let prev = on_screen.saturating_sub(1);
-                            (doc.sections.get(prev).map_or(0, |s| s.start.min(max)), Some(prev))
+                            (
+                                doc.sections.get(prev).map_or(0, |s| s.start.min(max)),
+                                Some(prev),
+                            )
                         }
                         _ => (current, view.section),
                     };
@@ -761,5 +785,3 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
     }
     Vec::new()
 }
-
-

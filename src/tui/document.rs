@@ -4,8 +4,8 @@
 use super::theme::Theme;
 use crate::assets::FamilyKind;
 use crate::format::{
-    cost_heading, cost_lines, cpu_cells, cpu_headers, family_cells, family_headers, highlight_line, memory_heading,
-    memory_lines, uncertain_line,
+    cost_heading, cost_lines, cpu_cells, cpu_headers, family_cells, family_headers, highlight_line,
+    memory_heading, memory_lines, uncertain_line,
 };
 use crate::recommend::Recommendation;
 use crate::text::Lang;

@@ -344,10 +344,7 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
                     ListItem::new(Text::from(lines))
                 })
                 .collect();
-            let [list_area, more_area] = rows(
-                choices_area,
-                [None, Some(u16::from(hint_line))],
-            );
+            let [list_area, more_area] = rows(choices_area, [None, Some(u16::from(hint_line))]);
             let mut state = ListState::default().with_selected(Some(view.selected - offset));
             frame.render_stateful_widget(
                 List::new(items)
