@@ -193,8 +193,8 @@ fn every_scenario_reaches_its_expected_result() {
         failures.join("\n")
     );
     assert!(
-        paths.len() >= 100,
-        "at least 100 scenarios, found {}",
+        paths.len() >= 120,
+        "at least 120 scenarios, found {}",
         paths.len()
     );
 }
