@@ -95,6 +95,11 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+    /// Print the JSON Schema of the tree or answers format (for editors and CI checks).
+    Schema {
+        /// `tree` or `answers`.
+        format: crate::schema::Format,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -309,8 +314,16 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
             format,
         } => catalog(asset_dir, provider, gpu.as_deref(), format, lang, out),
         Command::Completions { shell } => {
+            // The generator panics on a write error: fill a buffer, then write it out with
+            // the same error handling as every other command.
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "gpuwise", out);
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gpuwise", &mut script);
+            out.write_all(&script)?;
+            Ok(())
+        }
+        Command::Schema { format } => {
+            out.write_all(crate::schema::schema(format).as_bytes())?;
             Ok(())
         }
         Command::Man => {
@@ -333,10 +346,10 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     }
     let assets = Arc::new(load_assets(cli.assets.as_deref())?);
     let answers = cli.answers.as_deref().map(read_answers_file).transpose()?;
-    let named = cli
-        .tree
-        .clone()
-        .or_else(|| answers.as_ref().and_then(|a| a.tree.clone()));
+    let named = match (&answers, cli.answers.as_deref()) {
+        (Some(file), Some(path)) => Some(answers_tree_name(path, file, cli.tree.as_deref())?),
+        _ => cli.tree.clone(),
+    };
     let trees: Vec<Arc<Tree>> = match &named {
         Some(name) => vec![load_tree(Some(name), &assets)?],
         None => {
@@ -353,12 +366,24 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     let theme = crate::tui::theme::Theme::new(!no_color && !dumb, cli.ascii || dumb);
     let mut app = crate::tui::app::App::new(assets, trees, lang, theme, named.is_some())
         .map_err(|e| CliError::Usage(e.to_string()))?;
-    if let Some(file) = answers {
+    if let (Some(file), Some(path)) = (answers, cli.answers.as_deref()) {
         let tree = app.trees[0].clone();
+        if let Some(warning) = check_answers_tree(path, &file, &tree)? {
+            eprintln!("gpuwise: warning: {warning}");
+        }
         let mut walk = Walk::new(tree).map_err(|e| CliError::Usage(e.to_string()))?;
-        walk.replay(&answer_texts(&file.answers))
-            .map_err(|e| CliError::Usage(format!("answer for `{}`: {}", e.node, e.error)))?;
+        // A failing answer leaves the walk at its question: open there and say why.
+        let failed = walk.replay(&answer_texts(&file.answers)).err();
         app.begin(walk);
+        if let Some(e) = failed {
+            app.status = Some(crate::tui::app::Status::Error(match lang {
+                Lang::En => format!(
+                    "The saved answer for this question no longer fits: {}",
+                    e.error
+                ),
+                Lang::Zh => format!("此问题保存的答案已不适用：{}", e.error),
+            }));
+        }
     }
     crate::tui::run(app)?;
     Ok(())
@@ -422,10 +447,15 @@ fn trees(
 }
 
 /// The answers file the wizard exports and `recommend --answers` replays.
-#[derive(Debug, Deserialize, serde::Serialize)]
+#[derive(Debug, Deserialize, serde::Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersFile {
+    /// The id of the tree these answers walk.
     pub tree: Option<String>,
+    /// The version of that tree when the answers were saved; a different version is replayed
+    /// with a warning, up to the first answer that no longer fits.
+    #[serde(default)]
+    pub version: Option<u32>,
     pub answers: IndexMap<String, AnswerValue>,
 }
 
@@ -473,6 +503,51 @@ pub fn read_answers_file(path: &std::path::Path) -> Result<AnswersFile, CliError
         report.diagnostics.push(d);
         CliError::Usage(report.render().trim_end().to_string())
     })
+}
+
+/// Checks that an answers file belongs to `tree`; gives the warning to print when it was saved
+/// for another version of it.
+pub fn check_answers_tree(
+    path: &std::path::Path,
+    file: &AnswersFile,
+    tree: &Tree,
+) -> Result<Option<String>, CliError> {
+    let id = &tree.id.value;
+    match &file.tree {
+        Some(saved) if saved != id => {
+            return Err(CliError::Usage(format!(
+                "{}: these answers are for tree `{saved}`, not `{id}`; drop --tree or pass --tree {saved}",
+                path.display()
+            )));
+        }
+        _ => {}
+    }
+    Ok(match file.version {
+        Some(v) if v != tree.version => Some(format!(
+            "{}: these answers were saved for version {v} of tree `{id}`, which is now version {}; \
+             they are replayed up to the first one that no longer fits",
+            path.display(),
+            tree.version
+        )),
+        _ => None,
+    })
+}
+
+/// The tree an answers file names, or an error when neither it nor `--tree` names one.
+fn answers_tree_name(
+    path: &std::path::Path,
+    file: &AnswersFile,
+    tree_flag: Option<&str>,
+) -> Result<String, CliError> {
+    tree_flag
+        .map(str::to_string)
+        .or_else(|| file.tree.clone())
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "{}: the answers file does not say which tree it answers: add a line `tree: ID` or pass --tree ID",
+                path.display()
+            ))
+        })
 }
 
 /// Describes what a question takes, for the message about a missing or wrong answer.
@@ -709,22 +784,34 @@ fn recommend(
     let assets = load_assets(asset_dir)?;
     let mut answers: IndexMap<String, String> = IndexMap::new();
     let mut tree_name = tree_flag.map(str::to_string);
+    let mut file = None;
     if let Some(path) = &answers_file {
-        let file = read_answers_file(path)?;
-        if tree_name.is_none() {
-            tree_name = file.tree.clone();
-        }
-        answers.extend(answer_texts(&file.answers));
+        let read = read_answers_file(path)?;
+        tree_name = Some(answers_tree_name(path, &read, tree_flag)?);
+        answers.extend(answer_texts(&read.answers));
+        file = Some((path, read));
     }
+    let mut given: IndexMap<String, String> = IndexMap::new();
     for flag in answer_flags {
         let Some((node, value)) = flag.split_once('=') else {
             return Err(CliError::Usage(format!(
                 "--answer `{flag}`: write it as NODE=VALUE, e.g. --answer workload=training"
             )));
         };
-        answers.insert(node.trim().to_string(), value.trim().to_string());
+        let (node, value) = (node.trim().to_string(), value.trim().to_string());
+        if let Some(first) = given.insert(node.clone(), value.clone()) {
+            return Err(CliError::Usage(format!(
+                "--answer `{node}` is given twice, as `{first}` and as `{value}`: keep one"
+            )));
+        }
+        answers.insert(node, value);
     }
     let tree = load_tree(tree_name.as_deref(), &assets)?;
+    if let Some((path, read)) = &file
+        && let Some(warning) = check_answers_tree(path, read, &tree)?
+    {
+        writeln!(err, "gpuwise: warning: {warning}")?;
+    }
     for node in answers.keys() {
         match tree.nodes.get(node) {
             Some(Node::Question(_) | Node::Number(_)) => {}

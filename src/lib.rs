@@ -13,6 +13,7 @@ pub mod library;
 pub mod prices;
 pub mod recommend;
 pub mod render;
+pub mod schema;
 pub mod text;
 pub mod tree;
 pub mod tui;

@@ -23,6 +23,7 @@ use std::sync::{Arc, OnceLock};
     Ord,
     Deserialize,
     Serialize,
+    schemars::JsonSchema,
     strum::Display,
     strum::EnumString,
     strum::EnumIter,

@@ -42,7 +42,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for At<T> {
 }
 
 /// A whole tree file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tree {
     pub id: At<String>,
@@ -58,7 +58,7 @@ pub struct Tree {
 }
 
 /// How a variable is shown to a person: "GPU memory needed: 249.6 GB", never `vram_gb = 249.6`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VarDecl {
     pub label: Text,
@@ -134,7 +134,7 @@ impl<'de> Deserialize<'de> for Nodes {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(clippy::large_enum_variant)] // a tree holds few results; boxing would cost every walk a hop
 pub enum Node {
@@ -163,7 +163,7 @@ impl Node {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub ask: Text,
@@ -173,7 +173,7 @@ pub struct Question {
     pub choices: Vec<At<Choice>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub id: At<String>,
@@ -186,7 +186,7 @@ pub struct Choice {
     pub next: At<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberQuestion {
     pub ask: Text,
@@ -253,7 +253,7 @@ impl std::ops::Deref for Expr {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
     /// Variable name to expression, evaluated in order (later ones may use earlier ones).
@@ -264,7 +264,7 @@ pub struct Compute {
     pub next: At<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Branch {
     pub when: Vec<At<When>>,
@@ -272,7 +272,7 @@ pub struct Branch {
     pub otherwise: Option<At<String>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct When {
     #[serde(rename = "if")]
@@ -284,7 +284,7 @@ pub struct When {
 }
 
 /// A leaf: the recommendation.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     pub summary: Text,
@@ -326,7 +326,7 @@ pub struct Outcome {
 
 /// What the cost section prices. Without it: one GPU per instance (or the memory section's
 /// count), 8 vCPUs for CPU families, running 24x7.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pricing {
     /// GPUs per instance.

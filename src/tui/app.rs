@@ -368,7 +368,11 @@ pub fn answers_yaml(walk: &Walk) -> String {
     let mut out = String::from(
         "# gpuwise answers: replay with `gpuwise recommend --answers FILE` or `gpuwise --answers FILE`\n",
     );
-    out.push_str(&format!("tree: {}\nanswers:\n", walk.tree().id.value));
+    out.push_str(&format!(
+        "tree: {}\nversion: {}\nanswers:\n",
+        walk.tree().id.value,
+        walk.tree().version
+    ));
     for (node, answer) in walk.answers() {
         let value = match answer {
             Answer::Choice(id) => serde_json::to_string(&id).unwrap_or(id),

@@ -85,11 +85,11 @@ pub enum Action {
     NextSection,
     #[strum(message = "Previous section", detailed_message = "上一节")]
     PrevSection,
-    #[strum(message = "Why is this asked?", detailed_message = "为什么问这个?")]
+    #[strum(message = "Why is this asked?", detailed_message = "为什么问这个？")]
     Why,
     #[strum(message = "Glossary", detailed_message = "术语表")]
     Glossary,
-    #[strum(message = "Search (glossary)", detailed_message = "搜索(术语表)")]
+    #[strum(message = "Search (glossary)", detailed_message = "搜索（术语表）")]
     Search,
     #[strum(message = "Restart", detailed_message = "重新开始")]
     Restart,
