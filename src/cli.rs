@@ -50,6 +50,10 @@ pub struct Cli {
     /// Wizard only: open at the result (or first unanswered question) of an answers file.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
+    /// Wizard only: the region to price in, PROVIDER=REGION or a region id; repeatable
+    /// (the P key then moves through each provider's priced regions).
+    #[arg(long = "region", value_name = "[PROVIDER=]REGION")]
+    pub regions: Vec<String>,
     /// Wizard only: draw with ASCII characters only, for legacy terminals.
     #[arg(long)]
     pub ascii: bool,
@@ -363,9 +367,20 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let theme = crate::tui::theme::Theme::new(!no_color && !dumb, cli.ascii || dumb);
+    // A locale whose charset is not UTF-8 (LC_ALL=C, zh_CN.GB2312) cannot show box drawing.
+    let utf8 = crate::tui::locale_is_utf8();
+    if !utf8 && lang == Lang::Zh {
+        eprintln!(
+            "gpuwise: the locale's character set is not UTF-8, so the wizard draws with ASCII; \
+             Chinese text needs a UTF-8 locale and terminal (e.g. LANG=zh_CN.UTF-8), or use --lang en"
+        );
+    }
+    let theme = crate::tui::theme::Theme::new(!no_color && !dumb, cli.ascii || dumb || !utf8);
+    let regions = crate::prices::Regions::parse(&cli.regions, assets.prices())
+        .map_err(|e| CliError::Usage(format!("--region: {e}")))?;
     let mut app = crate::tui::app::App::new(assets, trees, lang, theme, named.is_some())
         .map_err(|e| CliError::Usage(e.to_string()))?;
+    app.set_regions(regions);
     if let (Some(file), Some(path)) = (answers, cli.answers.as_deref()) {
         let tree = app.trees[0].clone();
         if let Some(warning) = check_answers_tree(path, &file, &tree)? {

@@ -248,7 +248,12 @@ pub fn memory_lines(m: &MemoryNeed, lang: Lang) -> Vec<String> {
 pub fn memory_heading(m: &MemoryNeed, lang: Lang) -> String {
     if m.label.is_empty() {
         let l = labels(lang);
-        format!("{}: {} GB", l.memory, format_decimals(m.gb, 1))
+        format!(
+            "{}{}{} GB",
+            l.memory,
+            lang.colon(),
+            format_decimals(m.gb, 1)
+        )
     } else {
         m.label.clone()
     }
@@ -375,10 +380,7 @@ pub fn cost_heading(lang: Lang) -> &'static str {
 
 /// A highlight as a person reads it.
 pub fn highlight_line(h: &crate::recommend::Highlight, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!("{}: {}", h.label, h.value),
-        Lang::Zh => format!("{}：{}", h.label, h.value),
-    }
+    format!("{}{}{}", h.label, lang.colon(), h.value)
 }
 
 fn gpu_families(res: &ResultView) -> impl Iterator<Item = &FamilyView> {
@@ -410,7 +412,13 @@ pub fn to_markdown(r: &Recommendation) -> String {
     let l = labels(r.lang);
     let res = &r.result;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: {}\n", l.recommendation, r.tree_title);
+    let _ = writeln!(
+        out,
+        "# {}{}{}\n",
+        l.recommendation,
+        r.lang.colon(),
+        r.tree_title
+    );
     let _ = writeln!(out, "{}\n", res.summary);
     for h in &res.highlights {
         let _ = writeln!(out, "- {}", highlight_line(h, r.lang));
@@ -444,8 +452,11 @@ pub fn to_markdown(r: &Recommendation) -> String {
     for n in &res.no_equivalent {
         let _ = writeln!(
             out,
-            "- {}: {}: {}",
-            n.provider_name, l.no_equivalent, n.reason
+            "- {}{c}{}{c}{}",
+            n.provider_name,
+            l.no_equivalent,
+            n.reason,
+            c = r.lang.colon()
         );
     }
     if !res.no_equivalent.is_empty() {
@@ -465,7 +476,13 @@ pub fn to_markdown(r: &Recommendation) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "## {}: {}\n", l.pattern, res.pattern.title);
+    let _ = writeln!(
+        out,
+        "## {}{}{}\n",
+        l.pattern,
+        r.lang.colon(),
+        res.pattern.title
+    );
     let _ = writeln!(out, "{}\n", res.pattern.when);
     for c in &res.pattern.components {
         let _ = writeln!(out, "- {c}");
@@ -503,7 +520,7 @@ pub fn to_text(r: &Recommendation) -> String {
     let l = labels(r.lang);
     let res = &r.result;
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {}", l.recommendation, res.summary);
+    let _ = writeln!(out, "{}{}{}", l.recommendation, r.lang.colon(), res.summary);
     for h in &res.highlights {
         let _ = writeln!(out, "  {}", highlight_line(h, r.lang));
     }
@@ -546,9 +563,15 @@ pub fn to_text(r: &Recommendation) -> String {
             out.push_str(&wrapped(&line, WIDTH, "  "));
         }
     }
-    let _ = writeln!(out, "\n{}: {}", l.pattern, res.pattern.title);
+    let _ = writeln!(
+        out,
+        "\n{}{}{}",
+        l.pattern,
+        r.lang.colon(),
+        res.pattern.title
+    );
     let _ = writeln!(out, "{}\n", res.pattern.diagram);
-    let _ = writeln!(out, "{}: {}", l.rationale, res.rationale);
+    let _ = writeln!(out, "{}{}{}", l.rationale, r.lang.colon(), res.rationale);
     for (title, items) in advice_lists(&l, res) {
         if items.is_empty() {
             continue;

@@ -223,6 +223,45 @@ impl Regions {
         Ok(Regions { picked })
     }
 
+    /// The next set of regions for the wizard's region key: each provider that prices more
+    /// than one region moves to its next one (so mainland and international prices alternate).
+    pub fn next(&self, book: &PriceBook) -> Regions {
+        let mut picked = Vec::new();
+        for file in &book.files {
+            let current = self
+                .for_provider(file.provider, book)
+                .map(|r| r.id.value.clone());
+            let at = file
+                .regions
+                .iter()
+                .position(|r| Some(&r.id.value) == current.as_ref())
+                .unwrap_or(0);
+            if let Some(next) = file.regions.get((at + 1) % file.regions.len().max(1)) {
+                picked.push((file.provider, next.id.value.clone()));
+            }
+        }
+        Regions { picked }
+    }
+
+    /// The regions in use, for a status line: "Alibaba Cloud: China (Hangzhou), ...".
+    pub fn describe(&self, book: &PriceBook, lang: crate::text::Lang) -> String {
+        book.files
+            .iter()
+            .filter_map(|f| {
+                let region = self.for_provider(f.provider, book)?;
+                Some(format!(
+                    "{}: {}",
+                    f.provider.name(lang),
+                    region.name.get(lang)
+                ))
+            })
+            .collect::<Vec<_>>()
+            .join(match lang {
+                crate::text::Lang::En => ", ",
+                crate::text::Lang::Zh => "，",
+            })
+    }
+
     /// The region for `provider`: the one picked, else the provider's default.
     pub fn for_provider<'a>(
         &self,

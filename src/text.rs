@@ -47,6 +47,16 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The colon after a label: ": " in English, full-width "：" in Chinese.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::En => ": ",
+            Lang::Zh => "：",
+        }
+    }
+}
+
 /// A text shown to a person: the same for every language, or one per language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Text {

@@ -98,10 +98,7 @@ pub fn with_unit(decl: &VarDecl, value: &Scalar, lang: Lang) -> String {
 
 /// "GPU memory needed: 249.6 GB" (or with a full-width colon in Chinese).
 pub fn labelled(decl: &VarDecl, value: &Scalar, lang: Lang) -> String {
-    let colon = match lang {
-        Lang::En => ": ",
-        Lang::Zh => "：",
-    };
+    let colon = lang.colon();
     format!(
         "{}{colon}{}",
         decl.label.get(lang),

@@ -120,6 +120,19 @@ impl Session {
         String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
+    /// The pty's line discipline: (echo, canonical) as the shell will find it.
+    fn tty_modes(&self) -> (bool, bool) {
+        let fd = self.master.as_raw_fd().expect("a pty fd");
+        // SAFETY: tcgetattr fills a plain C struct from a file descriptor we own.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        (t.c_lflag & libc::ECHO != 0, t.c_lflag & libc::ICANON != 0)
+    }
+
+    fn clear_raw(&self) {
+        self.raw.lock().unwrap().clear();
+    }
+
     fn signal(&self, name: &str) {
         let pid = self.child.process_id().expect("a pid").to_string();
         let status = std::process::Command::new("kill")
@@ -219,4 +232,98 @@ fn a_one_by_one_terminal_and_a_resize_storm_end_well() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     assert!(!s.raw().contains("panicked"));
+}
+
+#[test]
+fn every_ending_signal_restores_the_terminal_and_the_tty() {
+    for (name, number) in [
+        ("INT", 2),
+        ("QUIT", 3),
+        ("USR1", 10),
+        ("USR2", 12),
+        ("ALRM", 14),
+    ] {
+        let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+        s.wait_for("Does the core of the work do large matrix");
+        assert_eq!(s.tty_modes(), (false, false), "raw while the wizard runs");
+        s.signal(name);
+        assert_eq!(s.wait_exit(), 128 + number, "SIG{name}");
+        let raw = s.raw();
+        assert!(
+            raw.ends_with(SHOW_CURSOR) || raw.contains(LEAVE_ALT_SCREEN),
+            "SIG{name}"
+        );
+        assert!(
+            raw.contains(LEAVE_ALT_SCREEN) && raw.contains(SHOW_CURSOR),
+            "SIG{name}"
+        );
+        assert_eq!(
+            s.tty_modes(),
+            (true, true),
+            "SIG{name} leaves a cooked tty with echo"
+        );
+    }
+}
+
+#[test]
+fn suspend_gives_the_terminal_back_and_continue_repaints() {
+    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    s.wait_for("Does the core of the work do large matrix");
+    // Ctrl-Z, as a key in raw mode.
+    s.send("\x1a");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while s.tty_modes() != (true, true) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.tty_modes(), (true, true), "stopped with a cooked tty");
+    assert!(s.raw().contains(LEAVE_ALT_SCREEN));
+    s.clear_raw();
+    s.signal("CONT");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while s.tty_modes() != (false, false) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.tty_modes(), (false, false), "raw again after SIGCONT");
+    s.wait_for("Does the core of the work do large matrix");
+    assert!(
+        s.raw().contains("\x1b[?1049h"),
+        "back on the alternate screen"
+    );
+    // The same with SIGTSTP from outside, then keys still work.
+    s.signal("TSTP");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while s.tty_modes() != (true, true) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.tty_modes(), (true, true));
+    s.signal("CONT");
+    s.wait_for("Does the core of the work do large matrix");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_c_locale_draws_ascii_and_says_so_for_chinese() {
+    let mut s = Session::start_with(
+        &["--tree", "quick-check"],
+        80,
+        24,
+        &[("LANG", "C"), ("LC_ALL", "C")],
+    );
+    s.wait_for("Does the core of the work do large matrix");
+    let screen = s.screen();
+    assert!(screen.is_ascii(), "{screen}");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let mut s = Session::start_with(
+        &["--tree", "quick-check", "--lang", "zh"],
+        80,
+        24,
+        &[("LANG", "C"), ("LC_ALL", "C")],
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(s.raw().contains("not UTF-8"), "{}", s.raw());
 }

@@ -1,33 +1,21 @@
 //! A few results of the shipped trees, pinned in both languages as `recommend --format md`
 //! prints them, so a content change shows up in review.
 
+mod common;
+
 use gpuwise::assets::Assets;
-use gpuwise::engine::Walk;
 use gpuwise::format::to_markdown;
-use gpuwise::library;
 use gpuwise::recommend::Recommendation;
 use gpuwise::text::Lang;
-use indexmap::IndexMap;
 
 fn markdown(scenario: &str, lang: Lang) -> String {
-    /// The parts of a scenario file this test needs; the rest is ignored.
-    #[derive(serde::Deserialize)]
-    struct Scenario {
-        tree: String,
-        answers: IndexMap<String, gpuwise::cli::AnswerValue>,
-    }
-    let path = format!(
-        "{}/tests/scenarios/{scenario}.yaml",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).expect("scenario exists");
-    let s: Scenario = serde_saphyr::from_str(&text).expect("scenario parses");
     let assets = Assets::embedded();
-    let tree = library::load(&library::find(&s.tree).expect("shipped"), &assets).expect("loads");
-    let mut walk = Walk::new(tree).expect("starts");
-    let answers = gpuwise::cli::answer_texts(&s.answers);
-    walk.replay(&answers).expect("answers apply");
-    to_markdown(&Recommendation::build(&walk, &assets, lang).expect("a result"))
+    let walk = common::scenario_walk(scenario, &assets);
+    let regions = gpuwise::prices::Regions::default();
+    to_markdown(
+        &Recommendation::build_in(&walk, &assets, lang, &regions, common::pinned_today())
+            .expect("a result"),
+    )
 }
 
 #[test]

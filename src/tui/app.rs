@@ -46,6 +46,10 @@ pub struct App {
     /// The `why` panel stays open across questions once opened.
     pub show_why: bool,
     pub status: Option<Status>,
+    /// The regions results are priced in (`--region`, then the region key).
+    pub regions: crate::prices::Regions,
+    /// Today, in days since 1970-01-01: prices older than a year are marked stale.
+    pub today: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +85,9 @@ pub struct WalkView {
     /// `update` when one of them changes, so drawing and scrolling never wrap text again.
     pub document: Option<document::Document>,
     pub scroll: usize,
+    /// Where and when results are priced: the App's setting, copied when the walk begins.
+    pub regions: crate::prices::Regions,
+    pub today: i64,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -120,11 +127,24 @@ impl App {
             overlay: None,
             show_why: false,
             status: None,
+            regions: crate::prices::Regions::default(),
+            today: crate::prices::today(),
         };
         if skip_start && let Some(tree) = app.trees.first().cloned() {
             app.begin(Walk::new(tree)?);
         }
         Ok(app)
+    }
+
+    /// Prices results in `regions` from now on, the current one included.
+    pub fn set_regions(&mut self, regions: crate::prices::Regions) {
+        self.regions = regions.clone();
+        let (assets, lang) = (self.assets.clone(), self.lang);
+        if let Some(view) = walk_mut(self) {
+            view.regions = regions;
+            build_result(view, &assets, lang);
+        }
+        self.sync_document();
     }
 
     /// Opens a walk (fresh or replayed) as the current screen.
@@ -140,6 +160,8 @@ impl App {
             result: None,
             document: None,
             scroll: 0,
+            regions: self.regions.clone(),
+            today: self.today,
         };
         prepare(&mut view, &self.assets, self.lang);
         self.screen = Screen::Walk(Box::new(view));
@@ -247,7 +269,7 @@ fn build_result(view: &mut WalkView, assets: &Assets, lang: Lang) {
         view.result = None;
         return;
     }
-    match Recommendation::build(&view.walk, assets, lang) {
+    match Recommendation::build_in(&view.walk, assets, lang, &view.regions, view.today) {
         Ok(r) => view.result = Some(r),
         Err(e) => {
             view.result = None;
@@ -554,6 +576,16 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             }));
         }
         Action::Why => app.show_why = !app.show_why,
+        Action::Region => {
+            let assets = app.assets.clone();
+            let regions = app.regions.next(assets.prices());
+            let text = regions.describe(assets.prices(), app.lang);
+            app.set_regions(regions);
+            app.status = Some(Status::Info(match app.lang {
+                Lang::En => format!("Prices for {text}"),
+                Lang::Zh => format!("价格地域：{text}"),
+            }));
+        }
         _ => return on_screen_action(app, action),
     }
     Vec::new()

@@ -142,9 +142,14 @@ pub fn build(r: &Recommendation, width: u16, theme: &Theme) -> Document {
         for line in cost_lines(res, lang) {
             b.item(bullet, &line, plain);
         }
+        let hint = match lang {
+            Lang::En => "Press P to price in the next regions (mainland / international).",
+            Lang::Zh => "按 P 切换价格地域（中国内地/国际）。",
+        };
+        b.para(hint, theme.dim());
     }
 
-    b.section(&format!("{}: {}", t[3], res.pattern.title));
+    b.section(&format!("{}{}{}", t[3], lang.colon(), res.pattern.title));
     b.para(&res.pattern.when, plain);
     for c in &res.pattern.components {
         b.item(bullet, c, plain);
@@ -229,7 +234,7 @@ fn table(b: &mut Builder, head: &[&str], rows: &[Vec<String>], under: &[Vec<(Str
         for (row, notes) in rows.iter().zip(under) {
             b.item(
                 b.theme.bullet(),
-                &format!("{}: {}", row[0], row[1]),
+                &format!("{}{}{}", row[0], b.doc.key.1.colon(), row[1]),
                 b.theme.question(),
             );
             let dot = b.theme.dot();

@@ -96,6 +96,11 @@ pub enum Action {
     #[strum(message = "Switch language", detailed_message = "切换语言")]
     Language,
     #[strum(
+        message = "Price in the next regions (mainland / international)",
+        detailed_message = "切换价格地域（中国内地/国际）"
+    )]
+    Region,
+    #[strum(
         message = "Export report and answers",
         detailed_message = "导出报告和答案"
     )]
@@ -168,6 +173,7 @@ pub const KEYMAP: &[(Action, &[Key])] = &[
     (Action::Search, &[Key::Char('/')]),
     (Action::Restart, &[Key::Char('r')]),
     (Action::Language, &[Key::Char('L')]),
+    (Action::Region, &[Key::Char('P')]),
     (Action::Export, &[Key::Char('e')]),
     (Action::Help, &[Key::Char('?')]),
     (Action::Close, &[Key::Esc]),

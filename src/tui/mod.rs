@@ -69,17 +69,82 @@ fn install_panic_hook() {
     }));
 }
 
-/// SIGTERM and SIGHUP (an SSH disconnect) restore the terminal and end quietly.
+/// Set by the signal thread after the wizard comes back from a suspend: the screen was used by
+/// something else, so the next draw must repaint all of it.
+static REPAINT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Raw mode on, alternate screen entered, cursor hidden: the wizard's terminal.
+fn enter_terminal() -> io::Result<()> {
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    ratatui::crossterm::execute!(
+        io::stdout(),
+        ratatui::crossterm::terminal::EnterAlternateScreen,
+        ratatui::crossterm::cursor::Hide
+    )
+}
+
+/// Every signal that ends the process restores the terminal first and exits with 128 + the
+/// signal's number: SIGTERM, SIGHUP (an SSH disconnect), SIGINT and SIGQUIT sent from outside
+/// (in raw mode Ctrl-C is a key), SIGUSR1, SIGUSR2 and SIGALRM.
+///
+/// Job control works as in less or htop: SIGTSTP (Ctrl-Z, or `kill -TSTP`) restores the
+/// terminal and stops; SIGCONT (`fg`) takes the terminal back and repaints. The repaint is
+/// asked for by raising SIGWINCH, which wakes the event loop with a resize event.
 fn install_signal_handlers() -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    use signal_hook::consts::{
+        SIGALRM, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+    };
+    let mut signals = signal_hook::iterator::Signals::new([
+        SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTSTP, SIGCONT,
+    ])?;
     std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
-            restore_terminal();
-            std::process::exit(128 + signal);
+        for signal in signals.forever() {
+            match signal {
+                SIGTSTP => {
+                    restore_terminal();
+                    // Stops the process as the default action would; returns on SIGCONT.
+                    let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+                    resume(SIGWINCH);
+                }
+                // Continued after a stop this thread did not see (SIGSTOP from outside).
+                SIGCONT => resume(SIGWINCH),
+                _ => {
+                    restore_terminal();
+                    std::process::exit(128 + signal);
+                }
+            }
         }
     });
     Ok(())
+}
+
+/// After a stop: the terminal back in the wizard's modes, and a full repaint on the next event.
+fn resume(wake: i32) {
+    let _ = enter_terminal();
+    REPAINT.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = signal_hook::low_level::raise(wake);
+}
+
+/// Whether the terminal can show UTF-8: the charset of the locale's character type
+/// (`LC_ALL`, `LC_CTYPE`, `LANG`), as the C library reads it. `LC_ALL=C`, `POSIX` and
+/// `zh_CN.GB2312` cannot.
+pub fn locale_is_utf8() -> bool {
+    // SAFETY: setlocale with an empty string reads the environment; nl_langinfo returns a
+    // pointer to a NUL-terminated string owned by the C library, copied at once. Called on
+    // the main thread before any other thread exists.
+    unsafe {
+        if libc::setlocale(libc::LC_CTYPE, c"".as_ptr()).is_null() {
+            return false;
+        }
+        let codeset = libc::nl_langinfo(libc::CODESET);
+        if codeset.is_null() {
+            return false;
+        }
+        let name = std::ffi::CStr::from_ptr(codeset)
+            .to_string_lossy()
+            .to_ascii_lowercase();
+        name.replace('-', "") == "utf8"
+    }
 }
 
 /// Runs the wizard until the person quits. The terminal is restored on every exit: normal,
@@ -88,6 +153,7 @@ pub fn run(mut app: App) -> io::Result<()> {
     install_signal_handlers()?;
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
+    use std::sync::atomic::Ordering;
     let result = (|| -> io::Result<()> {
         let size = terminal.size()?;
         app::update(&mut app, Event::Resize(size.width, size.height));
@@ -97,6 +163,14 @@ pub fn run(mut app: App) -> io::Result<()> {
         loop {
             // Blocks until input: nothing is drawn and no CPU is used while idle.
             let event = match event::read()? {
+                // In raw mode Ctrl-Z is a key: suspend as the shell would.
+                event::Event::Key(key)
+                    if key.code == KeyCode::Char('z')
+                        && key.modifiers.contains(KeyModifiers::CONTROL) =>
+                {
+                    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+                    continue;
+                }
                 event::Event::Key(key) => match key_from_crossterm(key) {
                     Some(key) => Event::Key(key),
                     None => continue,
@@ -104,6 +178,12 @@ pub fn run(mut app: App) -> io::Result<()> {
                 event::Event::Resize(w, h) => Event::Resize(w, h),
                 _ => continue,
             };
+            if REPAINT.swap(false, Ordering::SeqCst) {
+                // `resize` clears and forgets the last frame without asking the terminal
+                // for the cursor position (which `clear` does, and not every terminal answers).
+                let size = terminal.size()?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+            }
             let mut queue = vec![event];
             while let Some(event) = queue.pop() {
                 for effect in app::update(&mut app, event) {

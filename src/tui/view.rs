@@ -203,15 +203,24 @@ fn walk_header(app: &App, frame: &mut Frame, area: Rect, view: &WalkView) {
     let ellipsis = app.theme.sym("…", "...");
     let mut shown: Vec<String> = Vec::new();
     let mut used = 0;
-    for crumb in crumbs.iter().rev() {
-        let crumb = cut_at_word(crumb, 24, ellipsis);
-        let cost = crumb.width() + if shown.is_empty() { 0 } else { sep.width() };
-        if used + cost + ellipsis.width() + sep.width() > room && !shown.is_empty()
-            || used + cost > room
-        {
-            break;
+    for (i, crumb) in crumbs.iter().rev().enumerate() {
+        // Older answers left out are marked "… › " in front: keep room for that mark.
+        let reserve = if i + 1 < crumbs.len() {
+            ellipsis.width() + sep.width()
+        } else {
+            0
+        };
+        let joint = if shown.is_empty() { 0 } else { sep.width() };
+        let mut crumb = cut_at_word(crumb, 24, ellipsis);
+        if used + joint + crumb.width() + reserve > room {
+            // The latest answer is worth showing cut shorter; older ones are left out.
+            let left = room.saturating_sub(used + joint + reserve);
+            if !shown.is_empty() || left < 8 {
+                break;
+            }
+            crumb = cut_at_word(&crumb, left, ellipsis);
         }
-        used += cost;
+        used += joint + crumb.width();
         shown.push(crumb);
     }
     if !shown.is_empty() {
@@ -650,7 +659,12 @@ fn glossary(app: &App, frame: &mut Frame, area: Rect, view: &GlossaryView) {
                 .collect();
             lines.push(Line::default());
             lines.extend(paragraph_lines(
-                &format!("{}: {}", t(lang, "See also", "另见"), see.join(", ")),
+                &format!(
+                    "{}{}{}",
+                    t(lang, "See also", "另见"),
+                    lang.colon(),
+                    see.join(t(lang, ", ", "、"))
+                ),
                 inner.width,
                 app.theme.dim(),
             ));

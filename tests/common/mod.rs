@@ -88,3 +88,30 @@ pub fn press(app: &mut App, keys: &[&str]) -> Vec<gpuwise::tui::app::Effect> {
     }
     effects
 }
+
+/// The date pinned results are priced on, so stale marks do not move with the clock.
+pub fn pinned_today() -> i64 {
+    gpuwise::prices::days_of("2026-12-01").expect("a date")
+}
+
+/// A scenario's walk over the shipped tree it names, with its answers replayed.
+pub fn scenario_walk(scenario: &str, assets: &Assets) -> gpuwise::engine::Walk {
+    /// The parts of a scenario file needed here; the rest is ignored.
+    #[derive(serde::Deserialize)]
+    struct Scenario {
+        tree: String,
+        answers: indexmap::IndexMap<String, gpuwise::cli::AnswerValue>,
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(format!("{scenario}.yaml"));
+    let text = std::fs::read_to_string(&path).expect("scenario exists");
+    let s: Scenario = serde_saphyr::from_str(&text).expect("scenario parses");
+    let tree = gpuwise::library::load(&gpuwise::library::find(&s.tree).expect("shipped"), assets)
+        .expect("loads");
+    let mut walk = gpuwise::engine::Walk::new(tree).expect("starts");
+    walk.replay(&gpuwise::cli::answer_texts(&s.answers))
+        .expect("answers apply");
+    assert!(walk.is_finished(), "{scenario} reaches a result");
+    walk
+}
