@@ -180,10 +180,14 @@ pub enum CliError {
     /// Bad input or could not run: exit 2. The message is complete.
     #[error("{0}")]
     Usage(String),
+    /// A file's problems (`file:line:col: error: ...` with snippets), then a one-line summary:
+    /// exit 2. Printed as is, so the lines are not prefixed twice.
+    #[error("{report}gpuwise: error: {summary}")]
+    Report { report: String, summary: String },
     /// Problems were found and already printed: exit 1.
     #[error("problems found")]
     Problems,
-    #[error(transparent)]
+    #[error("cannot write the output: {}", crate::library::describe_io(.0))]
     Io(#[from] std::io::Error),
 }
 
@@ -205,6 +209,11 @@ pub fn resolve_lang(flag: Option<Lang>) -> Lang {
     })
 }
 
+/// The last part of an embedded file's name (`assets/prices/aws.yaml` -> `aws.yaml`).
+fn file_name(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
+}
+
 /// The four asset files' names and texts: embedded, or read from `--assets DIR`.
 pub struct AssetTexts {
     format: crate::tree::load::SourceFormat,
@@ -222,24 +231,25 @@ impl AssetTexts {
             .collect();
         let mut format = crate::tree::load::SourceFormat::Json;
         if let Some(dir) = dir {
+            let limit = Limits::default().max_file_bytes;
+            let read = |path: std::path::PathBuf, (name, text): &mut (String, String)| {
+                *text =
+                    library::read_text(&path, limit).map_err(|e| CliError::Usage(e.to_string()))?;
+                *name = path.display().to_string();
+                Ok::<(), CliError>(())
+            };
             // A directory without prices/ (fixtures, a tree author's own assets) keeps the
             // shipped prices.
-            for (name, text) in prices.iter_mut().filter(|_| dir.join("prices").is_dir()) {
-                let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
-                let path = dir.join("prices").join(file_name);
-                *text = std::fs::read_to_string(&path).map_err(|e| {
-                    CliError::Usage(format!("{}: cannot read price file: {e}", path.display()))
-                })?;
-                *name = path.display().to_string();
+            if dir.join("prices").is_dir() {
+                for file in prices.iter_mut() {
+                    let path = dir.join("prices").join(file_name(&file.0));
+                    read(path, file)?;
+                }
             }
             format = crate::tree::load::SourceFormat::Yaml;
-            for (name, text) in &mut files {
-                let file_name = name.rsplit('/').next().unwrap_or(name.as_str());
-                let path = dir.join(file_name);
-                *text = std::fs::read_to_string(&path).map_err(|e| {
-                    CliError::Usage(format!("{}: cannot read asset file: {e}", path.display()))
-                })?;
-                *name = path.display().to_string();
+            for file in &mut files {
+                let path = dir.join(file_name(&file.0));
+                read(path, file)?;
             }
         }
         Ok(AssetTexts {
@@ -265,7 +275,10 @@ impl AssetTexts {
         self.sources().parse().map_err(|e| {
             let mut report = FileReport::new(e.file, e.source_text);
             report.diagnostics.push(e.diagnostic);
-            CliError::Usage(format!("the assets do not load:\n{}", report.render()))
+            CliError::Report {
+                report: report.render(),
+                summary: "the assets do not load".into(),
+            }
         })
     }
 }
@@ -283,13 +296,13 @@ pub fn load_assets(dir: Option<&std::path::Path>) -> Result<Assets, CliError> {
 pub fn load_tree(name: Option<&str>, assets: &Assets) -> Result<Arc<Tree>, CliError> {
     let source =
         library::find(name.unwrap_or(DEFAULT_TREE)).map_err(|e| CliError::Usage(e.to_string()))?;
-    library::load(&source, assets).map_err(|report| {
-        CliError::Usage(format!(
-            "{}cannot use tree `{}`: it has {} error(s)",
-            report.render(),
+    library::load(&source, assets).map_err(|report| CliError::Report {
+        report: report.render(),
+        summary: format!(
+            "cannot use tree `{}`: it has {} error(s)",
             source.name,
             report.error_count()
-        ))
+        ),
     })
 }
 
@@ -510,13 +523,15 @@ impl AnswerValue {
 }
 
 pub fn read_answers_file(path: &std::path::Path) -> Result<AnswersFile, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::Usage(format!("{}: cannot read answers file: {e}", path.display()))
-    })?;
+    let text = library::read_text(path, Limits::default().max_file_bytes)
+        .map_err(|e| CliError::Usage(format!("answers file {e}")))?;
     parse_yaml::<AnswersFile>(&text, &Limits::default()).map_err(|d| {
         let mut report = FileReport::new(path.display().to_string(), text.clone());
         report.diagnostics.push(d);
-        CliError::Usage(report.render().trim_end().to_string())
+        CliError::Report {
+            report: report.render(),
+            summary: format!("cannot use answers file {}", path.display()),
+        }
     })
 }
 
@@ -890,15 +905,47 @@ fn validate(
         }
         return Err(CliError::Problems);
     };
+    // Every file is checked, whatever happened to the ones before it.
+    let mut unreadable = 0;
     let sources: Vec<TreeSource> = if files.is_empty() {
         library::shipped()
     } else {
         reports.clear();
-        files
-            .iter()
-            .map(|p| library::read_file(p, library::Origin::File))
-            .collect::<Result<_, _>>()
-            .map_err(|e| CliError::Usage(e.to_string()))?
+        let mut sources = Vec::new();
+        for path in files {
+            match library::read_file(path, library::Origin::File) {
+                Ok(source) => sources.push(source),
+                Err(library::LibraryError::Read(e)) => {
+                    let shown = path.display().to_string();
+                    let mut report = FileReport::new(shown.clone(), String::new());
+                    let (span, message) = match &e {
+                        library::ReadError::NotUtf8 {
+                            line, col, offset, ..
+                        } => (
+                            crate::diag::Span::new(*line as u32, *col as u32),
+                            format!("not UTF-8 (byte {offset} is not part of a UTF-8 character)"),
+                        ),
+                        other => {
+                            if !other.is_content() {
+                                unreadable += 1;
+                            }
+                            let text = other.to_string();
+                            let message = text
+                                .strip_prefix(&format!("{shown}: "))
+                                .unwrap_or(&text)
+                                .to_string();
+                            (crate::diag::Span::UNKNOWN, message)
+                        }
+                    };
+                    report
+                        .diagnostics
+                        .push(crate::diag::Diagnostic::error(span, message));
+                    reports.push(report);
+                }
+                Err(e) => return Err(CliError::Usage(e.to_string())),
+            }
+        }
+        sources
     };
     for source in &sources {
         let (_, mut report) = library::check(source, &assets);
@@ -916,9 +963,18 @@ fn validate(
     }
     writeln!(
         out,
-        "checked {} file(s): {errors} error(s), {warnings} warning(s)",
-        reports.len()
+        "checked {} file(s): {errors} error(s), {warnings} warning(s){}",
+        reports.len(),
+        match unreadable {
+            0 => String::new(),
+            n => format!(", {n} could not be read"),
+        }
     )?;
+    if unreadable > 0 && unreadable == files.len() {
+        return Err(CliError::Usage(format!(
+            "none of the {unreadable} file(s) could be read"
+        )));
+    }
     if errors > 0 {
         Err(CliError::Problems)
     } else {

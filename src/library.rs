@@ -68,11 +68,8 @@ impl TreeSource {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
-    #[error("{path}: cannot read: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Read(#[from] ReadError),
     #[error(
         "no tree `{name}`: not a shipped or user tree id, and no such file (known trees: {known})"
     )]
@@ -89,21 +86,99 @@ pub fn user_tree_dir() -> Option<PathBuf> {
 }
 
 pub fn read_file(path: &Path, origin: Origin) -> Result<TreeSource, LibraryError> {
-    let bytes = std::fs::read(path).map_err(|source| LibraryError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let text = String::from_utf8(bytes).map_err(|e| LibraryError::Read {
-        path: path.display().to_string(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-        ),
-    })?;
+    let text = read_text(path, Limits::default().max_file_bytes)?;
     Ok(TreeSource {
         name: path.display().to_string(),
         text,
         origin,
+    })
+}
+
+/// Why a file could not be read, said the same way by every command.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: cannot read: {reason}")]
+    Io { path: String, reason: String },
+    #[error("{path}: not a regular file (a directory, FIFO or device): give the path of a file")]
+    NotRegular { path: String },
+    #[error("{path}: larger than the limit of {limit} MiB")]
+    TooLarge { path: String, limit: usize },
+    #[error("{path}:{line}:{col}: not UTF-8 (byte {offset} is not part of a UTF-8 character)")]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        col: usize,
+        offset: usize,
+    },
+}
+
+impl ReadError {
+    /// A problem in the file itself (not UTF-8), rather than one of reaching it.
+    pub fn is_content(&self) -> bool {
+        matches!(self, ReadError::NotUtf8 { .. } | ReadError::TooLarge { .. })
+    }
+}
+
+/// An I/O error in words, without Rust's "(os error N)".
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match (e.kind(), e.raw_os_error()) {
+        (ErrorKind::NotFound, _) => "no such file".into(),
+        (ErrorKind::PermissionDenied, _) => "permission denied".into(),
+        (_, Some(libc::ELOOP)) => "too many levels of symbolic links (a symlink loop?)".into(),
+        (ErrorKind::IsADirectory, _) => "is a directory".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes. Reads no more than `limit + 1` bytes
+/// (`/dev/zero` is refused at the limit, not after filling memory), opens without blocking
+/// and refuses anything but a regular file (a FIFO would hang), and names the line and column
+/// of the first byte that is not UTF-8.
+pub fn read_text(path: &Path, limit: usize) -> Result<String, ReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| ReadError::Io {
+        path: shown.clone(),
+        reason: describe_io(&e),
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(io)?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(ReadError::NotRegular { path: shown });
+    }
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge {
+            path: shown,
+            limit: limit / (1024 * 1024),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let good = &e.as_bytes()[..offset];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+        ReadError::NotUtf8 {
+            path: shown,
+            line,
+            col,
+            offset,
+        }
     })
 }
 
@@ -170,7 +245,8 @@ pub fn find(name: &str) -> Result<TreeSource, LibraryError> {
         known.extend(declared_id(&source.text).map(str::to_string));
     }
     let path = Path::new(name);
-    if path.exists() {
+    // symlink_metadata: a dangling link or a link loop is a file to report, not "no such file".
+    if std::fs::symlink_metadata(path).is_ok() {
         return read_file(path, Origin::File);
     }
     Err(LibraryError::NotFound {

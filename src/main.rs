@@ -15,6 +15,10 @@ fn main() -> ExitCode {
         // A closed pipe (`gpuwise catalog | head -1`) is the reader's choice, not an error.
         Err(CliError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(CliError::Problems) => ExitCode::from(1),
+        Err(e @ CliError::Report { .. }) => {
+            let _ = writeln!(err, "{e}");
+            ExitCode::from(e.exit_code())
+        }
         Err(e) => {
             let _ = writeln!(err, "gpuwise: error: {e}");
             ExitCode::from(e.exit_code())

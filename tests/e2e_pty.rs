@@ -33,18 +33,29 @@ impl Session {
     }
 
     fn start_with(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
-        let pair = native_pty_system()
-            .openpty(size(cols, rows))
-            .expect("a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gpuwise"));
         cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test");
-        cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
         }
+        Session::spawn(cmd, cols, rows)
+    }
+
+    /// Runs `cmd` (with the test environment added) in a new pty.
+    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Session {
+        let pair = native_pty_system()
+            .openpty(size(cols, rows))
+            .expect("a pty");
+        for (k, v) in [
+            ("TERM", "xterm-256color"),
+            ("LANG", "C.UTF-8"),
+            ("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test"),
+        ] {
+            if cmd.get_env(k).is_none() {
+                cmd.env(k, v);
+            }
+        }
+        cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -326,4 +337,47 @@ fn a_c_locale_draws_ascii_and_says_so_for_chinese() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     assert!(s.raw().contains("not UTF-8"), "{}", s.raw());
+}
+
+#[test]
+fn a_failed_export_leaves_the_old_report_whole_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("gpuwise-quick-check-report.md");
+    std::fs::write(&report, "OLD REPORT\n").unwrap();
+    // A file-size limit of 1 KB: the new report cannot be written.
+    let mut cmd = CommandBuilder::new("sh");
+    cmd.args([
+        "-c",
+        &format!(
+            "ulimit -f 1 && exec {} --tree quick-check",
+            env!("CARGO_BIN_EXE_gpuwise")
+        ),
+    ]);
+    cmd.cwd(dir.path());
+    let mut s = Session::spawn(cmd, 80, 24);
+    s.wait_for("Does the core of the work do large matrix");
+    s.send("1");
+    s.wait_for("How large is the data or the model?");
+    s.send("1");
+    s.wait_for("Must it answer within milliseconds?");
+    s.send("\r");
+    s.wait_for("Large model, online");
+    s.send("e");
+    s.wait_for("Export");
+    s.send("\r");
+    s.wait_for("Export failed");
+    s.wait_for("Nothing was overwritten");
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "OLD REPORT\n");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        vec!["gpuwise-quick-check-report.md".to_string()],
+        "no temporary file left"
+    );
+    s.send("x");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
 }

@@ -92,9 +92,18 @@ pub struct WalkView {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Overlay {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// A message too long for the status line (a failed export): any key closes it.
+    Notice {
+        title: String,
+        text: String,
+    },
     Glossary(GlossaryView),
-    Export { path: String },
+    Export {
+        path: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -426,8 +435,23 @@ fn update_state(app: &mut App, event: Event) -> Vec<Effect> {
                         Lang::Zh => format!("已写入 {}", list.join(" 和 ")),
                     })
                 }
-                (Err(e), Lang::En) => Status::Error(format!("Export failed: {e}")),
-                (Err(e), Lang::Zh) => Status::Error(format!("导出失败：{e}")),
+                (Err(e), lang) => {
+                    // The whole error, wrapped in a popup: the status line would cut it.
+                    app.overlay = Some(Overlay::Notice {
+                        title: match lang {
+                            Lang::En => "Export failed".into(),
+                            Lang::Zh => "导出失败".into(),
+                        },
+                        text: match lang {
+                            Lang::En => format!("{e}\n\nNothing was overwritten."),
+                            Lang::Zh => format!("{e}\n\n没有覆盖任何文件。"),
+                        },
+                    });
+                    Status::Error(match lang {
+                        Lang::En => "Export failed".into(),
+                        Lang::Zh => "导出失败".into(),
+                    })
+                }
             });
             Vec::new()
         }
@@ -722,6 +746,7 @@ fn on_screen_action(app: &mut App, action: Action) -> Vec<Effect> {
 
 fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
     match overlay {
+        Overlay::Notice { .. } => {} // any key closes it
         Overlay::Help { scroll } => match action_for(key) {
             Some(Action::Quit) => return vec![Effect::Quit],
             Some(Action::Up) => {

@@ -39,15 +39,36 @@ pub fn key_from_crossterm(key: KeyEvent) -> Option<Key> {
     })
 }
 
-/// Writes the export files; the one piece of file I/O the wizard does.
+/// Writes the export files; the one piece of file I/O the wizard does. Each is written to a
+/// temporary file in the same directory, synced, then renamed over the target, so a full disk
+/// or a crash leaves the previous file whole and no half-written one; a symbolic link at the
+/// target is refused rather than followed or replaced.
 pub fn write_export(
     dir: &std::path::Path,
     files: &[(String, String)],
 ) -> Result<Vec<PathBuf>, String> {
+    use std::io::Write;
     let mut written = Vec::new();
     for (name, content) in files {
         let path = dir.join(name);
-        std::fs::write(&path, content).map_err(|e| format!("{}: {e}", path.display()))?;
+        let shown = path.display().to_string();
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "{shown} is a symbolic link; export does not follow or replace links: choose another directory"
+            ));
+        }
+        let fail = |e: std::io::Error| format!("{shown}: {}", crate::library::describe_io(&e));
+        let mut temp = tempfile::Builder::new()
+            .prefix(".gpuwise-export-")
+            .tempfile_in(dir)
+            .map_err(|e| format!("{}: {}", dir.display(), crate::library::describe_io(&e)))?;
+        temp.write_all(content.as_bytes()).map_err(fail)?;
+        temp.as_file().sync_all().map_err(fail)?;
+        temp.persist(&path).map_err(|e| fail(e.error))?;
+        // The rename itself is durable once the directory is synced.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
         written.push(path);
     }
     Ok(written)
@@ -151,6 +172,12 @@ pub fn locale_is_utf8() -> bool {
 /// error, panic (ratatui's hook restores before the message) and SIGTERM/SIGHUP.
 pub fn run(mut app: App) -> io::Result<()> {
     install_signal_handlers()?;
+    // Past a file-size limit (`ulimit -f`) a write should fail with an error the export can
+    // report, not kill the wizard.
+    // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let mut terminal = ratatui::try_init()?;
     install_panic_hook();
     use std::sync::atomic::Ordering;

@@ -53,6 +53,19 @@ pub fn view(app: &App, frame: &mut Frame) {
         Some(Overlay::Help { scroll }) => help(app, frame, body, *scroll),
         Some(Overlay::Glossary(g)) => glossary(app, frame, body, g),
         Some(Overlay::Export { path }) => export_prompt(app, frame, body, path),
+        Some(Overlay::Notice { title, text }) => {
+            let inner = popup(app, frame, body, (64, body.height), title);
+            let mut lines = Vec::new();
+            for part in text.split('\n') {
+                lines.extend(paragraph_lines(part, inner.width, app.theme.error()));
+            }
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                t(app.lang, "Any key closes this", "按任意键关闭"),
+                app.theme.dim(),
+            ));
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
         None => {}
     }
 }
@@ -494,6 +507,7 @@ fn status_line(app: &App, frame: &mut Frame, area: Rect) {
             &[Action::Choose, Action::Search, Action::Close, Action::Quit]
         }
         (Some(Overlay::Export { .. }), _) => &[Action::Close],
+        (Some(Overlay::Notice { .. }), _) => &[Action::Close],
         (Some(Overlay::Help { .. }), _) => &[Action::Close, Action::Quit],
         (None, Screen::Start { .. }) => &[
             Action::Choose,

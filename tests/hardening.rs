@@ -1,0 +1,206 @@
+//! Bad input at the edges of the CLI: unreadable and hostile files, closed and full outputs,
+//! answers that do not fit. Each gets a clear message naming the file and a fitting exit code.
+
+use std::process::{Command, Output, Stdio};
+
+fn gpuwise_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(args)
+        .current_dir(dir)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn tree_path() -> String {
+    format!("{}/trees/quick-check.yaml", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn validate_checks_every_file_and_reports_each_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("bad.yaml"), b"id: x\nversion: 1\ntitle: \xff\n").unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(d.join("fifo.yaml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink("loop.yaml", d.join("loop.yaml")).unwrap();
+    let o = gpuwise_in(
+        d,
+        &[
+            "validate",
+            "missing.yaml",
+            "fifo.yaml",
+            "bad.yaml",
+            "loop.yaml",
+            &tree_path(),
+        ],
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("missing.yaml: error: cannot read: no such file"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fifo.yaml: error: not a regular file"),
+        "{out}"
+    );
+    assert!(out.contains("bad.yaml:3:8: error: not UTF-8"), "{out}");
+    assert!(
+        out.contains("loop.yaml: error: cannot read: too many levels of symbolic links"),
+        "{out}"
+    );
+    assert!(out.contains("checked 5 file(s)"), "{out}");
+    assert!(!out.contains("os error"), "{out}");
+    // None readable at all: exit 2.
+    let o = gpuwise_in(d, &["validate", "missing.yaml", "fifo.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("none of the 2 file(s) could be read"));
+}
+
+#[test]
+fn reads_stop_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    // Sparse: 40 MiB on paper, nothing on disk.
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(40 * 1024 * 1024)
+        .unwrap();
+    for args in [
+        vec!["validate", "big.yaml"],
+        vec!["--tree", "big.yaml", "recommend"],
+        vec!["recommend", "--answers", "big.yaml"],
+    ] {
+        let o = gpuwise_in(dir.path(), &args);
+        let all = format!("{}{}", text(&o.stdout), text(&o.stderr));
+        assert!(
+            all.contains("big.yaml: larger than the limit of 32 MiB")
+                || all.contains("big.yaml: error: larger than the limit of 32 MiB"),
+            "{args:?}: {all}"
+        );
+        assert_ne!(o.status.code(), Some(0));
+    }
+    // A device is not read at all.
+    let o = gpuwise_in(dir.path(), &["recommend", "--answers", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("/dev/zero: not a regular file"));
+}
+
+#[test]
+fn completions_into_a_full_disk_or_a_closed_pipe_end_well() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["completions", "bash"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cannot write the output: No space left on device"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("os error"),
+        "{err}"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["completions", "zsh"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(o.stderr.is_empty());
+}
+
+#[test]
+fn answers_that_do_not_fit_are_errors_naming_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = gpuwise_in(
+        d,
+        &[
+            "recommend",
+            "--tree",
+            "quick-check",
+            "-a",
+            "matrix=yes",
+            "-a",
+            "matrix=no",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--answer `matrix` is given twice, as `yes` and as `no`"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(
+        d.join("other.yaml"),
+        "tree: gpu-memory\nanswers:\n  task: inference\n",
+    )
+    .unwrap();
+    let o = gpuwise_in(
+        d,
+        &[
+            "recommend",
+            "--tree",
+            "quick-check",
+            "--answers",
+            "other.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("these answers are for tree `gpu-memory`, not `quick-check`"),
+        "{}",
+        text(&o.stderr)
+    );
+    std::fs::write(d.join("anon.yaml"), "answers:\n  matrix: yes\n").unwrap();
+    let o = gpuwise_in(d, &["recommend", "--answers", "anon.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("does not say which tree it answers"));
+    std::fs::write(
+        d.join("old.yaml"),
+        "tree: quick-check\nversion: 999\nanswers:\n  matrix: yes\n  scale: large\n  latency: ms\n",
+    )
+    .unwrap();
+    let o = gpuwise_in(d, &["recommend", "--answers", "old.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("saved for version 999 of tree `quick-check`"));
+}
+
+#[test]
+fn errors_are_prefixed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), "tree: quick-check\nanswers: [\n").unwrap();
+    let o = gpuwise_in(dir.path(), &["recommend", "--answers", "a.yaml"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.starts_with("a.yaml:"), "{err}");
+    assert!(!err.contains("gpuwise: error: a.yaml"), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("gpuwise: error: cannot use answers file a.yaml"),
+        "{err}"
+    );
+}
