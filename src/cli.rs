@@ -294,8 +294,11 @@ pub fn load_assets(dir: Option<&std::path::Path>) -> Result<Assets, CliError> {
 
 /// Finds and loads the tree named by `--tree` (or the default), reporting its errors.
 pub fn load_tree(name: Option<&str>, assets: &Assets) -> Result<Arc<Tree>, CliError> {
-    let source =
-        library::find(name.unwrap_or(DEFAULT_TREE)).map_err(|e| CliError::Usage(e.to_string()))?;
+    let name = name.unwrap_or(DEFAULT_TREE);
+    let source = library::find(name).map_err(|e| CliError::Usage(e.to_string()))?;
+    if let Some(warning) = library::shadowed(name) {
+        eprintln!("gpuwise: warning: {warning}");
+    }
     library::load(&source, assets).map_err(|report| CliError::Report {
         report: report.render(),
         summary: format!(
@@ -351,6 +354,41 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
     }
 }
 
+/// Every tree that loads, shipped then the user's, and what is wrong with the others: files
+/// that cannot be read or have errors, and ids declared twice (the later file is left out).
+fn loadable_trees(assets: &Assets) -> (Vec<Arc<Tree>>, Vec<String>) {
+    let mut trees: Vec<(Arc<Tree>, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for source in library::all_sources() {
+        let source = match source {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(e.to_string());
+                continue;
+            }
+        };
+        match library::load(&source, assets) {
+            Ok(tree) => {
+                if let Some((_, first)) = trees.iter().find(|(t, _)| t.id.value == tree.id.value) {
+                    problems.push(format!(
+                        "{} declares tree id `{}`, as {first} does; it is left out",
+                        source.name, tree.id.value
+                    ));
+                } else {
+                    trees.push((tree, source.name));
+                }
+            }
+            Err(report) => problems.push(format!(
+                "{}: {} error(s), left out (`gpuwise validate {}` lists them)",
+                source.name,
+                report.error_count(),
+                source.name
+            )),
+        }
+    }
+    (trees.into_iter().map(|(t, _)| t).collect(), problems)
+}
+
 /// `gpuwise` with no subcommand: the interactive wizard.
 fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     use std::io::IsTerminal;
@@ -367,15 +405,13 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
         (Some(file), Some(path)) => Some(answers_tree_name(path, file, cli.tree.as_deref())?),
         _ => cli.tree.clone(),
     };
+    let mut notices = Vec::new();
     let trees: Vec<Arc<Tree>> = match &named {
         Some(name) => vec![load_tree(Some(name), &assets)?],
         None => {
-            // Broken user trees are left out here; `gpuwise trees` says what is wrong with them.
-            library::all_sources()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| library::load(&s, &assets).ok())
-                .collect()
+            let (trees, problems) = loadable_trees(&assets);
+            notices = problems;
+            trees
         }
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -394,6 +430,7 @@ fn wizard(cli: &Cli, lang: Lang) -> Result<(), CliError> {
     let mut app = crate::tui::app::App::new(assets, trees, lang, theme, named.is_some())
         .map_err(|e| CliError::Usage(e.to_string()))?;
     app.set_regions(regions);
+    app.notices = notices;
     if let (Some(file), Some(path)) = (answers, cli.answers.as_deref()) {
         let tree = app.trees[0].clone();
         if let Some(warning) = check_answers_tree(path, &file, &tree)? {
@@ -443,6 +480,20 @@ fn trees(
             }
         };
         match library::load(&source, &assets) {
+            Ok(tree) if rows.iter().any(|r: &Row| r.id == tree.id.value) => {
+                let first = rows
+                    .iter()
+                    .find(|r| r.id == tree.id.value)
+                    .map(|r| r.file.clone());
+                writeln!(
+                    err,
+                    "gpuwise: warning: {} declares tree id `{}`, as {} does; `--tree {}` uses the first",
+                    source.name,
+                    tree.id.value,
+                    first.unwrap_or_default(),
+                    tree.id.value
+                )?;
+            }
             Ok(tree) => rows.push(Row {
                 id: tree.id.value.clone(),
                 title: tree.title.get(lang).to_string(),

@@ -137,9 +137,14 @@ fn render_one(out: &mut String, file: &str, source: &str, d: &Diagnostic) {
             let text = text.trim_end_matches('\r');
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
-            let before: String = text.chars().take(col.saturating_sub(1) as usize).collect();
+            let (text, col) = window(text, col as usize);
+            let before: String = text.chars().take(col.saturating_sub(1)).collect();
             let caret_at = UnicodeWidthStr::width(before.replace('\t', "    ").as_str());
-            let shown = text.replace('\t', "    ");
+            let shown: String = text
+                .replace('\t', "    ")
+                .chars()
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect();
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{gutter} | {shown}");
             let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret_at));
@@ -150,9 +155,47 @@ fn render_one(out: &mut String, file: &str, source: &str, d: &Diagnostic) {
     }
 }
 
+/// At most `WINDOW` characters of a long line around column `col` (1-based), marked with
+/// "..." where cut, and the column within what is kept.
+fn window(text: &str, col: usize) -> (String, usize) {
+    const WINDOW: usize = 100;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= WINDOW {
+        return (text.to_string(), col);
+    }
+    let at = col.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WINDOW / 2);
+    let end = (start + WINDOW).min(chars.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push_str("...");
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push_str("...");
+    }
+    let kept_col = at - start + 1 + if start > 0 { 3 } else { 0 };
+    (out, kept_col)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let mut report = FileReport::new("t.yaml", format!("{line}\n"));
+        report
+            .diagnostics
+            .push(Diagnostic::error(Span::new(1, 5001), "here"));
+        let text = report.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].len() < 120, "{}", lines[2]);
+        assert!(lines[2].starts_with("1 | ...a") && lines[2].ends_with("b..."));
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(&lines[2][caret..caret + 1], "X");
+    }
 
     #[test]
     fn caret_sits_under_the_column_even_after_chinese() {

@@ -229,6 +229,36 @@ fn declared_id(text: &str) -> Option<&str> {
         .map(|rest| rest.trim().trim_matches(['"', '\'']))
 }
 
+/// Every place a tree id is declared: shipped trees, then user trees, as (file, id).
+fn declared_ids() -> Vec<(String, String)> {
+    let mut ids: Vec<(String, String)> = SHIPPED_TREES
+        .iter()
+        .map(|(id, file, _)| (file.to_string(), id.to_string()))
+        .collect();
+    for source in user_trees().into_iter().flatten() {
+        if let Some(id) = declared_id(&source.text) {
+            ids.push((source.name.clone(), id.to_string()));
+        }
+    }
+    ids
+}
+
+/// When `name` is the id of more than one tree: which one `--tree` uses and which it leaves.
+pub fn shadowed(name: &str) -> Option<String> {
+    let files: Vec<String> = declared_ids()
+        .into_iter()
+        .filter(|(_, id)| id == name)
+        .map(|(file, _)| file)
+        .collect();
+    match files.as_slice() {
+        [used, rest @ ..] if !rest.is_empty() => Some(format!(
+            "tree id `{name}` is declared by {used} and by {}; using {used}",
+            rest.join(" and ")
+        )),
+        _ => None,
+    }
+}
+
 /// `--tree NAME|PATH`: a shipped id, then a user tree id, then a file path.
 pub fn find(name: &str) -> Result<TreeSource, LibraryError> {
     let mut known: Vec<String> = Vec::new();

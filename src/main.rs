@@ -7,7 +7,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Not locked for the whole run: the wizard's signal thread must be able to write the
     // terminal-restore sequence while the main thread waits for a key.
-    let mut out = std::io::stdout();
+    let mut out = gpuwise::text::Sanitized::new(std::io::stdout());
     let mut err = std::io::stderr();
     let result = run(cli, &mut out, &mut err).and_then(|()| out.flush().map_err(CliError::from));
     match result {

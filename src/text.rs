@@ -323,3 +323,71 @@ mod tests {
         assert!(t.lacks_chinese());
     }
 }
+
+/// A writer that shows control characters it is given as `?`, keeping newlines and tabs: text
+/// from a tree (titles, asks, summaries) can never move the cursor, recolour or retitle the
+/// terminal of the person reading `gpuwise trees`, `recommend` or `render` output. C1 controls
+/// (U+0080 to U+009F, two bytes in UTF-8) are replaced too; valid UTF-8 passes through.
+pub struct Sanitized<W> {
+    inner: W,
+    /// The last byte written was 0xC2, the lead byte of a C1 control.
+    pending_c2: bool,
+}
+
+impl<W: std::io::Write> Sanitized<W> {
+    pub fn new(inner: W) -> Self {
+        Sanitized {
+            inner,
+            pending_c2: false,
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Sanitized<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut out = Vec::with_capacity(buf.len() + 1);
+        for &b in buf {
+            if self.pending_c2 {
+                self.pending_c2 = false;
+                if (0x80..=0x9f).contains(&b) {
+                    out.push(b'?');
+                    continue;
+                }
+                out.push(0xc2);
+            }
+            match b {
+                0xc2 => self.pending_c2 = true,
+                b'\n' | b'\t' => out.push(b),
+                0x00..=0x1f | 0x7f => out.push(b'?'),
+                _ => out.push(b),
+            }
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if std::mem::take(&mut self.pending_c2) {
+            self.inner.write_all(&[0xc2])?;
+        }
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod sanitize_tests {
+    use super::Sanitized;
+    use std::io::Write;
+
+    #[test]
+    fn control_characters_become_question_marks() {
+        let mut out = Sanitized::new(Vec::new());
+        out.write_all("a\x1b[2Jb\tc\n\u{9b}31m 中文 é\r".as_bytes())
+            .unwrap();
+        out.flush().unwrap();
+        assert_eq!(
+            String::from_utf8(out.inner).unwrap(),
+            "a?[2Jb\tc\n?31m 中文 é?"
+        );
+    }
+}

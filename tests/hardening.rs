@@ -204,3 +204,58 @@ fn errors_are_prefixed_once() {
         "{err}"
     );
 }
+
+#[test]
+fn the_start_screen_names_trees_left_out() {
+    use gpuwise::tui::app::App;
+    let assets = std::sync::Arc::new(gpuwise::assets::Assets::embedded());
+    let trees: Vec<_> = gpuwise::library::shipped()
+        .iter()
+        .map(|s| gpuwise::library::load(s, &assets).unwrap())
+        .collect();
+    let theme = gpuwise::tui::theme::Theme::new(false, false);
+    let mut app = App::new(assets, trees, gpuwise::text::Lang::En, theme, false).unwrap();
+    app.notices = vec!["mine.yaml: 2 error(s), left out".into()];
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| gpuwise::tui::view::view(&app, f))
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("Trees left out"), "{screen}");
+    assert!(
+        screen.contains("mine.yaml: 2 error(s), left out"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn tree_text_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = std::fs::read_to_string(tree_path()).unwrap().replacen(
+        "en: Does the core of the work do large matrix or tensor operations?",
+        "en: \"Evil\\e]0;pwned\\a\\e[2J matrix work?\"",
+        1,
+    );
+    std::fs::write(dir.path().join("evil.yaml"), &tree).unwrap();
+    for args in [
+        vec!["--tree", "evil.yaml", "render", "--format", "mermaid"],
+        vec!["--tree", "evil.yaml", "recommend", "-a", "matrix=no"],
+    ] {
+        let o = gpuwise_in(dir.path(), &args);
+        let out = text(&o.stdout);
+        assert!(
+            o.status.success() && out.contains("Evil?]0;pwned??[2J"),
+            "{args:?}: {out:?}"
+        );
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{args:?}: {out:?}"
+        );
+    }
+    let o = gpuwise_in(dir.path(), &["validate", "evil.yaml"]);
+    assert!(
+        text(&o.stdout).contains("control character"),
+        "{}",
+        text(&o.stdout)
+    );
+}

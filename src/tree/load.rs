@@ -117,12 +117,37 @@ fn to_diagnostic(err: &serde_saphyr::Error) -> Diagnostic {
     {
         message = format!("duplicate key `{key}`: each id may appear once");
     }
+    let over_budget = message.contains("budget") || message.contains("alias");
+    let message = humanize(&message);
     let span = plain.location().map(Span::from).unwrap_or(Span::UNKNOWN);
     let mut diag = Diagnostic::error(span, message);
-    if diag.message.contains("budget") || diag.message.contains("alias") {
+    if over_budget {
         diag = diag.with_hint("the file is too deep, too large or expands too many aliases; gpuwise refuses it rather than run out of memory");
     }
     diag
+}
+
+/// The parser's messages that name its own types or options, in words a tree author reads.
+fn humanize(message: &str) -> String {
+    if let Some(rest) = message.split("budget breached: ").nth(1) {
+        let limit = rest.split([' ', '{', '(']).next().unwrap_or("");
+        let what = match limit {
+            "Documents" => {
+                "the file holds more than one YAML document (`---`); a file holds one tree"
+            }
+            "Depth" => "the file is nested deeper than 64 levels",
+            "Aliases" | "AliasAnchorRatio" => "the file uses more than 1,000 aliases",
+            "ScalarBytes" => "the file's text values are too large in total",
+            "Events" | "Nodes" => "the file has too many YAML nodes",
+            _ => "the file is larger or more complex than gpuwise reads",
+        };
+        return what.to_string();
+    }
+    if let Some(rest) = message.strip_prefix("non-finite float `") {
+        let value = rest.split('`').next().unwrap_or("");
+        return format!("`{value}` is too large to be a number (it would be infinite)");
+    }
+    message.to_string()
 }
 
 #[cfg(test)]
@@ -131,10 +156,27 @@ mod tests {
     use serde::de::IgnoredAny;
 
     #[test]
+    fn parser_messages_read_as_words() {
+        assert_eq!(
+            humanize("budget breached: Documents { documents: 2 }"),
+            "the file holds more than one YAML document (`---`); a file holds one tree"
+        );
+        assert_eq!(
+            humanize("budget breached: ScalarBytes { total_scalar_bytes: 1, max: 0 }"),
+            "the file's text values are too large in total"
+        );
+        assert_eq!(
+            humanize("non-finite float `1e999` rejected by the configured policy"),
+            "`1e999` is too large to be a number (it would be infinite)"
+        );
+        assert_eq!(humanize("missing field `id`"), "missing field `id`");
+    }
+
+    #[test]
     fn deep_nesting_is_refused_with_a_clear_error() {
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         let err = parse_yaml::<IgnoredAny>(&deep, &Limits::default()).unwrap_err();
-        assert!(err.message.contains("depth"), "{}", err.message);
+        assert!(err.message.contains("deeper than 64"), "{}", err.message);
         assert!(err.hint.is_some());
     }
 

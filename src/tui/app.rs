@@ -50,6 +50,8 @@ pub struct App {
     pub regions: crate::prices::Regions,
     /// Today, in days since 1970-01-01: prices older than a year are marked stale.
     pub today: i64,
+    /// Trees that could not be offered, and why: shown on the start screen.
+    pub notices: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -138,6 +140,7 @@ impl App {
             status: None,
             regions: crate::prices::Regions::default(),
             today: crate::prices::today(),
+            notices: Vec::new(),
         };
         if skip_start && let Some(tree) = app.trees.first().cloned() {
             app.begin(Walk::new(tree)?);
@@ -339,7 +342,7 @@ fn input_error(err: &EngineError, unit: &str, lang: Lang) -> String {
             format_number_exact(max)
         ),
         Lang::Zh => format!(
-            "请输入 {} 到 {} 之间的数({unit})",
+            "请输入 {} 到 {} 之间的数（{unit}）",
             format_number_exact(min),
             format_number_exact(max)
         ),

@@ -105,7 +105,7 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
             area.width, area.height
         ),
         Lang::Zh => format!(
-            "请把终端放大到至少 {MIN_WIDTH}x{MIN_HEIGHT}(当前 {}x{})",
+            "请把终端放大到至少 {MIN_WIDTH}x{MIN_HEIGHT}（当前 {}x{}）",
             area.width, area.height
         ),
     };
@@ -142,7 +142,7 @@ fn start(app: &App, frame: &mut Frame, header: Rect, body: Rect, selected: usize
                 t(
                     lang,
                     "gpuwise: GPU or CPU, which instance, what architecture",
-                    "gpuwise:GPU 还是 CPU、选哪种实例、用什么架构",
+                    "gpuwise：GPU 还是 CPU、选哪种实例、用什么架构",
                 ),
                 usize::from(header.width),
             ),
@@ -183,10 +183,20 @@ fn start(app: &App, frame: &mut Frame, header: Rect, body: Rect, selected: usize
     }
     lines.push(Line::default());
     lines.extend(paragraph_lines(
-        t(lang, "Enter starts. Every question says why it is asked (w); terms are explained in the glossary (g).", "按 Enter 开始。每个问题都会说明为什么问(w),术语可在术语表中查看(g)。"),
+        t(lang, "Enter starts. Every question says why it is asked (w); terms are explained in the glossary (g).", "按 Enter 开始。每个问题都会说明为什么问（w），术语可在术语表中查看（g）。"),
         detail.width,
         app.theme.dim(),
     ));
+    if !app.notices.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            t(lang, "Trees left out:", "未列出的决策树："),
+            app.theme.error(),
+        ));
+        for notice in &app.notices {
+            lines.extend(paragraph_lines(notice, detail.width, app.theme.error()));
+        }
+    }
     frame.render_widget(Paragraph::new(lines), detail);
 }
 
@@ -602,7 +612,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect, scroll: usize) {
             t(
                 lang,
                 "1-9 pick a choice or jump to a result section",
-                "1-9 直接选择,或跳到结果的某一节",
+                "1-9 直接选择，或跳到结果的某一节",
             ),
             usize::from(inner.width),
         ),
@@ -729,7 +739,7 @@ fn export_prompt(app: &App, frame: &mut Frame, area: Rect, path: &str) {
         t(
             lang,
             "Directory for the report (.md) and answers (.yaml); Enter writes, Esc cancels:",
-            "报告(.md)和答案(.yaml)的目录;Enter 写入,Esc 取消:",
+            "报告（.md）和答案（.yaml）的目录；Enter 写入，Esc 取消：",
         ),
         inner.width,
         app.theme.dim(),
