@@ -187,9 +187,10 @@ pub fn uncertain_line(f: &FamilyView, lang: Lang) -> Option<String> {
 /// One line per GPU that can hold the memory need: count, per-GPU load and who offers it.
 pub fn fit_line(fit: &GpuFit, lang: Lang) -> String {
     let count = if fit.servers > 1 {
+        let per = fit.count / fit.servers;
         match lang {
-            Lang::En => format!("{} GPUs ({} servers of 8)", fit.count, fit.servers),
-            Lang::Zh => format!("{} 卡（{} 台 8 卡服务器）", fit.count, fit.servers),
+            Lang::En => format!("{} GPUs ({} servers of {per})", fit.count, fit.servers),
+            Lang::Zh => format!("{} 卡（{} 台 {per} 卡服务器）", fit.count, fit.servers),
         }
     } else {
         match lang {
@@ -232,6 +233,7 @@ pub fn fit_line(fit: &GpuFit, lang: Lang) -> String {
 /// The memory section's lines after its heading.
 pub fn memory_lines(m: &MemoryNeed, lang: Lang) -> Vec<String> {
     let mut lines: Vec<String> = m.fits.iter().map(|f| fit_line(f, lang)).collect();
+    lines.extend(m.out_of_scale.clone());
     if !m.too_small.is_empty() {
         lines.push(match lang {
             Lang::En => format!(

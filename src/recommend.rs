@@ -174,6 +174,9 @@ pub struct MemoryNeed {
     /// GPUs of the result's families that cannot hold the need in the counts allowed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub too_small: Vec<String>,
+    /// Set when the need is beyond any provider's scale (then nothing is sized).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_scale: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -181,7 +184,8 @@ pub struct GpuFit {
     pub gpu: String,
     pub name: String,
     pub memory_gb: f64,
-    /// GPUs a deployment would use: 1, 2, 4 or 8 per server, or whole servers of 8.
+    /// GPUs a deployment would use: 1, 2, 4 or 8 per server (or what its families offer), or
+    /// whole servers of the largest size they offer.
     pub count: u64,
     /// Servers of eight GPUs; 1 when the count fits one server.
     pub servers: u64,
@@ -462,6 +466,14 @@ fn cost_view(
     lang: Lang,
 ) -> Result<crate::prices::CostView, EngineError> {
     use crate::prices::{HOURS_24X7, SPOT_RERUN_OVERHEAD, Usage};
+    if memory.is_some_and(|m| m.out_of_scale.is_some()) {
+        // Nothing can be sized, so nothing is priced: the memory section says why.
+        return Ok(crate::prices::CostView {
+            usage: None,
+            assumptions: Vec::new(),
+            rows: Vec::new(),
+        });
+    }
     let pricing = outcome.pricing.clone().unwrap_or_default();
     let node = walk.current_id();
     let number =
@@ -574,12 +586,14 @@ fn cost_view(
     })
 }
 
-/// GPUs per server a deployment uses: tensor parallelism splits a model over 1, 2, 4 or 8.
-const SERVER_COUNTS: [u64; 4] = [1, 2, 4, 8];
+/// GPUs per server a deployment uses: tensor parallelism splits a model over 1, 2, 4 or 8
+/// (16 where a family's servers have 16, as a2-megagpu does).
+const SERVER_COUNTS: [u64; 5] = [1, 2, 4, 8, 16];
 
-/// For each candidate GPU, the count a real deployment would use to hold `gb`: the smallest of
-/// 1, 2, 4, 8 per server that holds it, or whole servers of 8 when `multi_node` allows.
-#[allow(clippy::too_many_arguments)]
+/// More GPUs than this for one job is beyond what any provider rents to one customer (the
+/// largest public clusters are of this order): such a need is reported, not sized.
+pub const MAX_GPUS: f64 = 100_000.0;
+
 pub fn memory_fits(
     variable: &str,
     label: String,
@@ -592,26 +606,73 @@ pub fn memory_fits(
 ) -> MemoryNeed {
     let mut fits = Vec::new();
     let mut too_small = Vec::new();
+    let largest = candidates
+        .iter()
+        .filter_map(|id| catalog.gpu(id))
+        .map(|g| g.memory_gb)
+        .fold(0.0_f64, f64::max);
+    if !gb.is_finite() || (largest > 0.0 && gb / largest > MAX_GPUS) {
+        let out_of_scale = Some(match lang {
+            Lang::En => format!(
+                "{} GB is beyond any provider's scale: even {} GB GPUs would take more than {} of them. Check the answers (model size, context length, concurrent sequences).",
+                vars::format_decimals(gb, 0),
+                vars::format_decimals(largest, 0),
+                vars::format_decimals(MAX_GPUS, 0)
+            ),
+            Lang::Zh => format!(
+                "{} GB 超出任何云厂商的规模：即使用 {} GB 的 GPU 也需要超过 {} 张。请检查答案（模型规模、上下文长度、并发序列数）。",
+                vars::format_decimals(gb, 0),
+                vars::format_decimals(largest, 0),
+                vars::format_decimals(MAX_GPUS, 0)
+            ),
+        });
+        return MemoryNeed {
+            variable: variable.to_string(),
+            label,
+            gb,
+            fits,
+            too_small,
+            out_of_scale,
+        };
+    }
     for id in candidates {
         let Some(g) = catalog.gpu(id) else { continue };
         let need = (gb / g.memory_gb).ceil().max(1.0);
-        let per_server = SERVER_COUNTS.iter().copied().find(|&c| c as f64 >= need);
+        let with_gpu: Vec<&&Family> = families
+            .iter()
+            .filter(|f| f.gpu.as_ref().is_some_and(|fg| fg.value == *id))
+            .collect();
+        // GPUs one server of this kind holds: the whole-GPU sizes its families offer (4 for a
+        // GB200 VM, 16 for a2-megagpu), or 1/2/4/8 when the result names GPUs, not families.
+        let mut counts: Vec<u64> = with_gpu
+            .iter()
+            .flat_map(|f| f.gpu_count_options())
+            .filter(|c| *c >= 1.0 && c.fract() == 0.0)
+            .map(|c| c as u64)
+            .filter(|c| SERVER_COUNTS.contains(c))
+            .collect();
+        if counts.is_empty() {
+            counts = SERVER_COUNTS[..4].to_vec();
+        }
+        counts.sort_unstable();
+        counts.dedup();
+        let server_size = counts.last().copied().unwrap_or(8);
+        let per_server = counts.iter().copied().find(|&c| c as f64 >= need);
         // Families of the result with this GPU and at least `count` GPUs in one server.
         let offering = |count: u64| -> Vec<String> {
-            families
+            with_gpu
                 .iter()
-                .filter(|f| f.gpu.as_ref().is_some_and(|fg| fg.value == *id))
                 .filter(|f| f.gpu_count_options().iter().any(|c| *c >= count as f64))
                 .map(|f| format!("{} {}", f.provider.name(lang), f.family))
                 .collect()
         };
         let (count, servers, offered) = match per_server {
-            Some(c) if families.is_empty() || !offering(c).is_empty() => (c, 1, offering(c)),
-            None if multi_node && need.is_finite() && need < 1e6 => {
-                let servers = (need / 8.0).ceil() as u64;
-                (servers * 8, servers, offering(8))
+            Some(c) => (c, 1, offering(c)),
+            None if multi_node => {
+                let servers = (need / server_size as f64).ceil() as u64;
+                (servers * server_size, servers, offering(server_size))
             }
-            _ => {
+            None => {
                 too_small.push(g.name.get(lang).to_string());
                 continue;
             }
@@ -640,6 +701,7 @@ pub fn memory_fits(
         gb,
         fits,
         too_small,
+        out_of_scale: None,
     }
 }
 
