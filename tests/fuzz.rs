@@ -348,3 +348,89 @@ proptest! {
         }
     }
 }
+
+/// Words the CLI knows, mixed with noise, so random argument lists reach deep into each command.
+const ARG_WORDS: &[&str] = &[
+    "recommend",
+    "validate",
+    "render",
+    "catalog",
+    "prices",
+    "trees",
+    "schema",
+    "tree",
+    "answers",
+    "--tree",
+    "quick-check",
+    "gpu-memory",
+    "gpu-or-cpu",
+    "-a",
+    "--answer",
+    "matrix=yes",
+    "scale=large",
+    "latency=ms",
+    "task=inference",
+    "params=1e308",
+    "params=-0",
+    "=",
+    "matrix=",
+    "--format",
+    "json",
+    "md",
+    "text",
+    "csv",
+    "mermaid",
+    "dot",
+    "--lang",
+    "zh",
+    "en",
+    "--region",
+    "aws=us-east-1",
+    "eastus",
+    "nowhere",
+    "--provider",
+    "aws",
+    "--gpu",
+    "h100",
+    "--max-price",
+    "0",
+    "-1",
+    "nan",
+    "--sort",
+    "gpu-hour",
+    "hourly",
+    "--strict",
+    "--answers",
+    "/dev/null",
+    "--assets",
+    "/nonexistent",
+    "\u{1b}[2J",
+    "中文",
+    "",
+];
+
+proptest! {
+    // A case can validate every shipped tree: few cases keep `cargo test` quick.
+    #![proptest_config(cases(64))]
+
+    /// Any argument list ends in output or a message with an exit code, never a panic.
+    #[test]
+    fn any_command_line_ends_in_output_or_a_message(
+        words in proptest::collection::vec(0..ARG_WORDS.len(), 0..8)
+    ) {
+        use clap::Parser;
+        let mut args = vec!["gpuwise"];
+        args.extend(words.iter().map(|&i| ARG_WORDS[i]));
+        let Ok(cli) = gpuwise::cli::Cli::try_parse_from(&args) else {
+            return Ok(());
+        };
+        if cli.command.is_none() {
+            return Ok(()); // the wizard: it needs a terminal, tested in e2e_pty
+        }
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        match gpuwise::cli::run(cli, &mut out, &mut err) {
+            Ok(()) => {}
+            Err(e) => prop_assert!(e.exit_code() == 1 || e.exit_code() == 2, "{args:?}: {e}"),
+        }
+    }
+}
