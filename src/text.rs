@@ -187,6 +187,31 @@ pub fn placeholders(text: &str) -> Vec<&str> {
     names
 }
 
+/// Whether `text` has a brace that is neither doubled (`{{`, `}}`) nor part of a `{name}`
+/// placeholder (a name of letters, digits and `_`): it would reach the reader as is.
+pub fn has_lone_brace(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find(['{', '}']) {
+        let tail = &rest[at..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            rest = &tail[2..];
+            continue;
+        }
+        if tail.starts_with('}') {
+            return true;
+        }
+        let after = &tail[1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if name_len == 0 || !after[name_len..].starts_with('}') {
+            return true;
+        }
+        rest = &after[name_len + 1..];
+    }
+    false
+}
+
 /// Replaces each `{name}` by `lookup(name)`; unknown names are left as written.
 pub fn interpolate(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
@@ -303,6 +328,11 @@ mod tests {
         let out = interpolate(text, |n| (n == "vram_gb").then(|| "42".to_string()));
         assert_eq!(out, "need 42 GB, {literal}, {unknown}");
         assert_eq!(placeholders(text), vec!["vram_gb", "unknown"]);
+        assert!(!has_lone_brace(text));
+        assert!(!has_lone_brace("{{literal}} and {a_1}"));
+        for bad in ["a { b", "{x.", "{ x}", "x}", "{}", "{a b}"] {
+            assert!(has_lone_brace(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -259,3 +259,34 @@ fn tree_text_cannot_drive_the_terminal() {
         text(&o.stdout)
     );
 }
+
+#[test]
+fn validate_catches_a_lone_brace_and_memory_need_on_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/valid/sizing.yaml"
+    ))
+    .unwrap()
+    .replacen(
+        "      memory_need: vram_gb\n      show: [vram_gb]",
+        "      memory_need: which\n      show: [vram_gb]",
+        1,
+    )
+    .replacen(
+        "summary: {en: \"One T4 holds {vram_gb} GB.\"",
+        "summary: {en: \"One T4 holds {vram_gb} GB {x.\"",
+        1,
+    )
+    .replacen("set: {bytes: 2}", "set: {bytes: 2, which: \"a\"}", 1);
+    std::fs::write(dir.path().join("t.yaml"), s).unwrap();
+    let assets = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/assets");
+    let o = gpuwise_in(dir.path(), &["--assets", assets, "validate", "t.yaml"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("is not a `{name}` placeholder"), "{out}");
+    assert!(
+        out.contains("`memory_need` names `which`, which is not a number"),
+        "{out}"
+    );
+}

@@ -804,6 +804,17 @@ impl Validator<'_> {
         for condition in conditions {
             self.check_reads(node, condition, known, vars);
         }
+        if texts
+            .iter()
+            .any(|t| t.variants().any(crate::text::has_lone_brace))
+        {
+            self.error(
+                self.node_span(node),
+                format!(
+                    "result `{node}` has a `{{` or `}}` that is not a `{{name}}` placeholder: write `{{{{` or `}}}}` for a literal brace"
+                ),
+            );
+        }
         let mut shown: Vec<String> = texts
             .iter()
             .flat_map(|t| {
