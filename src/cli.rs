@@ -99,6 +99,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+    /// Serve the wizard over SSH: each client gets its own session (`ssh -t -p 2222 HOST`).
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Print the JSON Schema of the tree or answers format (for editors and CI checks).
     Schema {
         /// `tree` or `answers`.
@@ -120,6 +123,46 @@ pub struct RecommendArgs {
     pub regions: Vec<String>,
     #[arg(long, default_value = "text")]
     pub format: OutputFormat,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:2222")]
+    pub listen: std::net::SocketAddr,
+    /// The server's ed25519 host key; made (mode 0600) on first run.
+    /// Default: $XDG_STATE_HOME/gpuwise/ssh_host_ed25519_key.
+    #[arg(long, value_name = "PATH")]
+    pub host_key: Option<PathBuf>,
+    /// Public keys allowed in, one per line as in ~/.ssh/authorized_keys (SIGHUP re-reads it).
+    /// Default: ~/.ssh/authorized_keys when it exists.
+    #[arg(long, value_name = "PATH")]
+    pub authorized_keys: Option<PathBuf>,
+    /// Let anyone in without a key (on a non-loopback address only with --public too).
+    #[arg(long)]
+    pub allow_anonymous: bool,
+    /// Confirms --allow-anonymous on an address others can reach.
+    #[arg(long)]
+    pub public: bool,
+    /// Sessions at once; the next client is told "server full" and closed.
+    #[arg(long, default_value_t = 200)]
+    pub max_sessions: usize,
+    /// Sessions at once from one client address.
+    #[arg(long, default_value_t = 10)]
+    pub max_per_ip: usize,
+    /// A session without input this long is closed (warned a minute before): 15m, 90s, 1h.
+    #[arg(long, default_value = "15m", value_parser = humantime::parse_duration)]
+    pub idle_timeout: std::time::Duration,
+    /// On SIGTERM, how long open sessions may take to finish.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub grace: std::time::Duration,
+    /// Append one line per session here instead of stderr.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Also log each session's answers (off: the log names only the tree and the result).
+    #[arg(long)]
+    pub log_answers: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -342,6 +385,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
             out.write_all(&script)?;
             Ok(())
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve(asset_dir, cli.tree.as_deref(), cli.lang, args, err),
         Command::Schema { format } => {
             out.write_all(crate::schema::schema(format).as_bytes())?;
             Ok(())
@@ -387,6 +432,49 @@ fn loadable_trees(assets: &Assets) -> (Vec<Arc<Tree>>, Vec<String>) {
         }
     }
     (trees.into_iter().map(|(t, _)| t).collect(), problems)
+}
+
+/// `gpuwise serve`: the trees and assets loaded once, then the SSH server.
+#[cfg(feature = "serve")]
+fn serve(
+    asset_dir: Option<&std::path::Path>,
+    tree: Option<&str>,
+    lang: Option<Lang>,
+    args: ServeArgs,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let assets = Arc::new(load_assets(asset_dir)?);
+    let trees = match tree {
+        Some(name) => vec![load_tree(Some(name), &assets)?],
+        None => {
+            let (trees, problems) = loadable_trees(&assets);
+            for p in problems {
+                writeln!(err, "gpuwise: warning: {p}")?;
+            }
+            trees
+        }
+    };
+    let authorized_keys = args.authorized_keys.or_else(|| {
+        let home = std::env::var_os("HOME")?;
+        let path = PathBuf::from(home).join(".ssh/authorized_keys");
+        path.is_file().then_some(path)
+    });
+    let options = crate::serve::Options {
+        listen: args.listen,
+        host_key: args.host_key.unwrap_or_else(crate::serve::default_host_key),
+        authorized_keys,
+        allow_anonymous: args.allow_anonymous,
+        public: args.public,
+        max_sessions: args.max_sessions.max(1),
+        max_per_ip: args.max_per_ip.max(1),
+        idle_timeout: args.idle_timeout.max(std::time::Duration::from_secs(2)),
+        grace: args.grace,
+        lang,
+        log: args.log,
+        log_answers: args.log_answers,
+        skip_start: tree.is_some(),
+    };
+    crate::serve::run(options, assets, trees, err).map_err(CliError::Usage)
 }
 
 /// `gpuwise` with no subcommand: the interactive wizard.

@@ -309,7 +309,7 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
         if r.instances > 1 {
             line.push_str(&match lang {
                 Lang::En => format!(" x {} instances", r.instances),
-                Lang::Zh => format!(" x {} 台", r.instances),
+                Lang::Zh => format!(" × {} 台", r.instances),
             });
         }
         if let Some(job) = &r.job {
@@ -373,6 +373,14 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
 }
 
 /// The cost section's heading.
+/// The colon that ends a heading line: ":" in English, "：" in Chinese.
+fn heading_colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ":",
+        Lang::Zh => "：",
+    }
+}
+
 pub fn cost_heading(lang: Lang) -> &'static str {
     match lang {
         Lang::En => "Prices and the cost of the job",
@@ -526,7 +534,7 @@ pub fn to_text(r: &Recommendation) -> String {
     for h in &res.highlights {
         let _ = writeln!(out, "  {}", highlight_line(h, r.lang));
     }
-    let _ = writeln!(out, "\n{}:", l.families);
+    let _ = writeln!(out, "\n{}{}", l.families, heading_colon(r.lang));
     const WIDTH: usize = 78;
     for f in gpu_families(res) {
         let [provider, family, gpu, count, mem, link] = family_cells(f, r.lang);
@@ -550,7 +558,13 @@ pub fn to_text(r: &Recommendation) -> String {
         }
     }
     for n in &res.no_equivalent {
-        let _ = writeln!(out, "  {:<14} {}:", n.provider_name, l.no_equivalent);
+        let _ = writeln!(
+            out,
+            "  {:<14} {}{}",
+            n.provider_name,
+            l.no_equivalent,
+            heading_colon(r.lang)
+        );
         out.push_str(&wrapped(&n.reason, WIDTH, "      "));
     }
     if let Some(m) = &res.memory_need {
@@ -560,7 +574,7 @@ pub fn to_text(r: &Recommendation) -> String {
         }
     }
     if !res.prices.rows.is_empty() {
-        let _ = writeln!(out, "\n{}:", cost_heading(r.lang));
+        let _ = writeln!(out, "\n{}{}", cost_heading(r.lang), heading_colon(r.lang));
         for line in cost_lines(res, r.lang) {
             out.push_str(&wrapped(&line, WIDTH, "  "));
         }
@@ -578,12 +592,12 @@ pub fn to_text(r: &Recommendation) -> String {
         if items.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{title}:");
+        let _ = writeln!(out, "\n{title}{}", heading_colon(r.lang));
         for item in items {
             let _ = writeln!(out, "  - {item}");
         }
     }
-    let _ = writeln!(out, "\n{}:", l.path);
+    let _ = writeln!(out, "\n{}{}", l.path, heading_colon(r.lang));
     for (n, step) in r.path.iter().enumerate() {
         let _ = writeln!(
             out,

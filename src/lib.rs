@@ -14,6 +14,8 @@ pub mod prices;
 pub mod recommend;
 pub mod render;
 pub mod schema;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod text;
 pub mod tree;
 pub mod tui;

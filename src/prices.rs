@@ -27,15 +27,17 @@ impl Currency {
     }
 
     /// "$1.01" or "¥7.50".
+    /// Money as people write it: whole units from 100 up, grouped by thousands ($7,400);
+    /// cents below ($3.60); three decimals under one unit ($0.526).
     pub fn amount(self, value: f64) -> String {
-        let digits = if value.abs() >= 100.0 {
-            0
+        let number = if value.abs() >= 100.0 {
+            group_thousands(&format!("{:.0}", value))
         } else if value.abs() >= 1.0 {
-            2
+            format!("{value:.2}")
         } else {
-            3
+            let text = format!("{value:.3}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
         };
-        let number = crate::vars::format_decimals(value, digits);
         match self {
             Currency::Usd => format!("${number}"),
             Currency::Cny => format!("¥{number}"),
@@ -273,6 +275,22 @@ impl Regions {
             None => book.default_region(provider),
         }
     }
+}
+
+/// "1234567" -> "1,234,567" (a sign kept in front).
+fn group_thousands(digits: &str) -> String {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
 }
 
 /// How long the job runs, as the result states it.
@@ -522,7 +540,12 @@ mod tests {
     #[test]
     fn amounts_read_well() {
         assert_eq!(Currency::Usd.amount(1.006), "$1.01");
+        assert_eq!(Currency::Usd.amount(3.6), "$3.60");
         assert_eq!(Currency::Usd.amount(0.526), "$0.526");
+        assert_eq!(Currency::Usd.amount(0.5), "$0.5");
+        assert_eq!(Currency::Usd.amount(7400.2), "$7,400");
+        assert_eq!(Currency::Usd.amount(641.159), "$641");
         assert_eq!(Currency::Cny.amount(12_345.6), "¥12,346");
+        assert_eq!(Currency::Usd.amount(1_234_567.0), "$1,234,567");
     }
 }

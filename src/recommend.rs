@@ -515,7 +515,7 @@ fn cost_view(
             (SPOT_RERUN_OVERHEAD * 100.0).round()
         ),
         (Usage::Job { hours }, Lang::Zh) => format!(
-            "作业成本 = 小时价 x {} 小时 x 实例数；竞价实例另加 {}% 用于中断后的重跑。",
+            "作业成本 = 小时价 × {} 小时 × 实例数；竞价实例另加 {}% 用于中断后的重跑。",
             vars::format_decimals(*hours, 1),
             (SPOT_RERUN_OVERHEAD * 100.0).round()
         ),
@@ -525,7 +525,7 @@ fn cost_view(
             if (*hours - HOURS_24X7).abs() < 0.5 { " (24x7)" } else { "" }
         ),
         (Usage::Monthly { hours }, Lang::Zh) => format!(
-            "月成本 = 小时价 x {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
+            "月成本 = 小时价 × {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
             vars::format_decimals(*hours, 0),
             if (*hours - HOURS_24X7).abs() < 0.5 { "（7×24）" } else { "" }
         ),
@@ -594,6 +594,7 @@ const SERVER_COUNTS: [u64; 5] = [1, 2, 4, 8, 16];
 /// largest public clusters are of this order): such a need is reported, not sized.
 pub const MAX_GPUS: f64 = 100_000.0;
 
+#[allow(clippy::too_many_arguments)] // each is one fact of the result; a struct would only rename them
 pub fn memory_fits(
     variable: &str,
     label: String,
@@ -642,22 +643,21 @@ pub fn memory_fits(
             .iter()
             .filter(|f| f.gpu.as_ref().is_some_and(|fg| fg.value == *id))
             .collect();
-        // GPUs one server of this kind holds: the whole-GPU sizes its families offer (4 for a
-        // GB200 VM, 16 for a2-megagpu), or 1/2/4/8 when the result names GPUs, not families.
-        let mut counts: Vec<u64> = with_gpu
+        // The largest server of this GPU among the result's families (4 on a GB200 VM, 16 on
+        // a2-megagpu, else 8): counts go 1, 2, 4, 8 (16) up to it, and whole servers of it.
+        let server_size = with_gpu
             .iter()
             .flat_map(|f| f.gpu_count_options())
             .filter(|c| *c >= 1.0 && c.fract() == 0.0)
             .map(|c| c as u64)
             .filter(|c| SERVER_COUNTS.contains(c))
-            .collect();
-        if counts.is_empty() {
-            counts = SERVER_COUNTS[..4].to_vec();
-        }
-        counts.sort_unstable();
-        counts.dedup();
-        let server_size = counts.last().copied().unwrap_or(8);
-        let per_server = counts.iter().copied().find(|&c| c as f64 >= need);
+            .max()
+            .unwrap_or(8);
+        let per_server = SERVER_COUNTS
+            .iter()
+            .copied()
+            .filter(|&c| c <= server_size)
+            .find(|&c| c as f64 >= need);
         // Families of the result with this GPU and at least `count` GPUs in one server.
         let offering = |count: u64| -> Vec<String> {
             with_gpu
@@ -667,12 +667,12 @@ pub fn memory_fits(
                 .collect()
         };
         let (count, servers, offered) = match per_server {
-            Some(c) => (c, 1, offering(c)),
+            Some(c) if families.is_empty() || !offering(c).is_empty() => (c, 1, offering(c)),
             None if multi_node => {
                 let servers = (need / server_size as f64).ceil() as u64;
                 (servers * server_size, servers, offering(server_size))
             }
-            None => {
+            _ => {
                 too_small.push(g.name.get(lang).to_string());
                 continue;
             }

@@ -82,8 +82,12 @@ pub fn format_value(decl: Option<&VarDecl>, value: &Scalar, lang: Lang) -> Strin
 pub fn with_unit(decl: &VarDecl, value: &Scalar, lang: Lang) -> String {
     let shown = format_value(Some(decl), value, lang);
     match (&decl.unit, value) {
-        (Some(unit), Scalar::Number(_)) => {
-            let unit = unit.get(lang);
+        (Some(unit), Scalar::Number(n)) => {
+            // "1 server", not "1 servers", where the tree gives the singular.
+            let unit = match &decl.unit_one {
+                Some(one) if shown == "1" || *n == 1.0 => one.get(lang),
+                _ => unit.get(lang),
+            };
             if unit.is_empty() {
                 shown
             } else if lang == Lang::Zh && !unit.is_ascii() || unit == "%" {
@@ -137,12 +141,28 @@ mod tests {
                 zh: Some("所需显存".into()),
             },
             unit: Some(Text::Plain("GB".into())),
+            unit_one: None,
             decimals: Some(1),
             values: Default::default(),
         };
         assert_eq!(
             labelled(&decl, &Scalar::Number(249.6), Lang::En),
             "GPU memory needed: 249.6 GB"
+        );
+        let servers = VarDecl {
+            label: Text::Plain("Servers".into()),
+            unit: Some(Text::Plain("servers".into())),
+            unit_one: Some(Text::Plain("server".into())),
+            decimals: Some(0),
+            values: Default::default(),
+        };
+        assert_eq!(
+            with_unit(&servers, &Scalar::Number(1.0), Lang::En),
+            "1 server"
+        );
+        assert_eq!(
+            with_unit(&servers, &Scalar::Number(3.0), Lang::En),
+            "3 servers"
         );
         assert_eq!(
             labelled(&decl, &Scalar::Number(249.6), Lang::Zh),

@@ -243,7 +243,11 @@ fn an_answers_file_replays_and_flags_override_it() {
     );
     let o = gpuwise(&["recommend", "--answers", "/nonexistent/answers.yaml"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("/nonexistent/answers.yaml: cannot read answers file"));
+    assert!(
+        stderr(&o).contains("answers file /nonexistent/answers.yaml: cannot read: no such file"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -284,10 +288,11 @@ fn validate_reports_problems_with_positions_and_exit_1() {
     let o = gpuwise(&["validate", "/nonexistent/tree.yaml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("/nonexistent/tree.yaml: cannot read"),
+        stdout(&o).contains("/nonexistent/tree.yaml: error: cannot read: no such file"),
         "{}",
-        stderr(&o)
+        stdout(&o)
     );
+    assert!(stderr(&o).contains("none of the 1 file(s) could be read"));
 }
 
 #[test]

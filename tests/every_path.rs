@@ -43,7 +43,7 @@ fn shape_key(walk: &Walk) -> String {
             Scalar::Number(n) => format!(
                 "{k}~{}",
                 match n.abs() {
-                    x if x == 0.0 => "0",
+                    0.0 => "0",
                     x if !x.is_finite() => "inf",
                     _ => "some",
                 }

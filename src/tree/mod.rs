@@ -64,6 +64,9 @@ pub struct VarDecl {
     pub label: Text,
     #[serde(default)]
     pub unit: Option<Text>,
+    /// The unit for exactly one, where it differs (`server` beside `servers`).
+    #[serde(default)]
+    pub unit_one: Option<Text>,
     /// Decimals kept for numbers (default 1); values too small for them keep 2 significant
     /// digits (0.026, not 0).
     #[serde(default)]

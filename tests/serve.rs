@@ -1,0 +1,433 @@
+//! `gpuwise serve` with the real OpenSSH client (`ssh -tt` in a pty, its screen parsed with
+//! vt100), on loopback only: a walk in both languages, resize, quit, and everything refused.
+#![cfg(feature = "serve")]
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn need_ssh() {
+    for tool in ["ssh", "ssh-keygen"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "these tests need OpenSSH's `{tool}`: apt-get install openssh-client"
+        );
+    }
+}
+
+fn keygen(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    path
+}
+
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    log: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `gpuwise serve` on a free loopback port with `client` authorized.
+    fn start(extra: &[&str]) -> Server {
+        need_ssh();
+        let dir = tempfile::tempdir().unwrap();
+        keygen(dir.path(), "client");
+        keygen(dir.path(), "stranger");
+        let log = dir.path().join("sessions.log");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--authorized-keys"])
+            .arg(dir.path().join("client.pub"))
+            .arg("--host-key")
+            .arg(dir.path().join("host_key"))
+            .arg("--log")
+            .arg(&log)
+            .args(extra)
+            .env("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let port = line
+            .split("listening on 127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in `{line}`"));
+        assert!(line.contains("host key SHA256:"), "{line}");
+        Server {
+            child,
+            port,
+            log,
+            dir,
+        }
+    }
+
+    fn ssh_args(&self, key: &str) -> Vec<String> {
+        vec![
+            "-o".into(),
+            "StrictHostKeyChecking=no".into(),
+            "-o".into(),
+            "UserKnownHostsFile=/dev/null".into(),
+            "-o".into(),
+            "LogLevel=ERROR".into(),
+            "-o".into(),
+            "BatchMode=yes".into(),
+            "-o".into(),
+            "IdentitiesOnly=yes".into(),
+            "-i".into(),
+            self.dir.path().join(key).display().to_string(),
+            "-p".into(),
+            self.port.to_string(),
+        ]
+    }
+
+    /// A plain `ssh` run (no pty): its exit code and all it printed.
+    fn run(&self, key: &str, extra: &[&str]) -> (i32, String) {
+        let out = Command::new("ssh")
+            .args(self.ssh_args(key))
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code().unwrap_or(-1), text)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `ssh -tt` in a pty, as a person at a terminal runs it.
+struct Client {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+impl Client {
+    fn connect(server: &Server, key: &str, cols: u16, rows: u16, env: &[(&str, &str)]) -> Client {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new("ssh");
+        cmd.arg("-tt");
+        for (k, v) in env {
+            cmd.env(k, v);
+            cmd.args(["-o", &format!("SendEnv={k}")]);
+        }
+        cmd.args(server.ssh_args(key));
+        cmd.arg("127.0.0.1");
+        cmd.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Client {
+            master: pair.master,
+            writer,
+            child,
+            parser,
+            raw,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if self.screen().contains(text) || self.raw().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "`{text}` never appeared; the screen was:\n{}",
+            self.screen()
+        );
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(nz(rows), nz(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(100));
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("ssh did not exit; the screen was:\n{}", self.screen());
+    }
+}
+
+#[test]
+fn a_full_walk_in_english_and_chinese_then_q_says_goodbye() {
+    let server = Server::start(&["--tree", "quick-check"]);
+    let mut c = Client::connect(&server, "client", 80, 24, &[]);
+    c.wait_for("Does the core of the work do large matrix");
+    c.send("1");
+    c.wait_for("How large is the data or the model?");
+    c.send("1");
+    c.wait_for("Must it answer within milliseconds?");
+    c.send("\r");
+    c.wait_for("Large model, online");
+    // Export shows the report as text, then any key returns.
+    c.send("e");
+    c.wait_for("copy it from your terminal");
+    c.send(" ");
+    c.wait_for("Large model, online");
+    c.send("q");
+    assert_eq!(c.wait_exit(), 0);
+    assert!(c.raw().contains("Goodbye from gpuwise."));
+    assert!(
+        c.raw().contains("\x1b[?1049l"),
+        "the alternate screen is left"
+    );
+
+    let mut c = Client::connect(&server, "client", 80, 24, &[("LANG", "zh_CN.UTF-8")]);
+    c.wait_for("核心计算是否涉及大规模矩阵运算");
+    c.send("1");
+    c.send("1");
+    c.send("\r");
+    c.wait_for("结论");
+    c.send("q");
+    assert_eq!(c.wait_exit(), 0);
+    assert!(c.raw().contains("gpuwise 再见。"));
+    let log = server.log();
+    assert!(
+        log.contains("tree=quick-check result=large-online close=quit"),
+        "{log}"
+    );
+    assert!(log.contains("SHA256:"), "{log}");
+    assert!(
+        !log.contains("matrix="),
+        "answers are not logged by default: {log}"
+    );
+}
+
+#[test]
+fn resizing_mid_question_redraws_at_the_new_size() {
+    let server = Server::start(&["--tree", "quick-check"]);
+    let mut c = Client::connect(&server, "client", 80, 24, &[]);
+    c.wait_for("Does the core of the work do large matrix");
+    c.resize(40, 12);
+    c.send("\x0c"); // nothing: any key after the resize shows the redrawn screen
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let screen = c.screen();
+        let first = screen.lines().next().unwrap_or("").to_string();
+        if first.chars().count() <= 40 && screen.contains("Question") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not redrawn at 40x12:\n{screen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    c.resize(20, 6);
+    c.wait_for("40x12");
+    // Keys wait while the terminal is too small; Ctrl-C still ends the session.
+    c.send("q");
+    assert!(c.child.try_wait().unwrap().is_none());
+    c.send("\x03");
+    assert_eq!(c.wait_exit(), 0);
+}
+
+#[test]
+fn commands_subsystems_strangers_and_anonymous_are_refused() {
+    let server = Server::start(&[]);
+    let (code, text) = server.run("client", &["127.0.0.1", "uname"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("runs only the interactive wizard"), "{text}");
+    let (code, text) = server.run("client", &["-s", "127.0.0.1", "sftp"]);
+    assert_ne!(code, 0, "{text}");
+    let (code, text) = server.run("stranger", &["-tt", "127.0.0.1"]);
+    assert_eq!(code, 255, "{text}");
+    assert!(text.contains("Permission denied"), "{text}");
+    // No key at all, and no --allow-anonymous.
+    let (code, text) = server.run("/dev/null", &["-tt", "127.0.0.1"]);
+    assert_eq!(code, 255, "{text}");
+    // A shell without a pty.
+    let (code, text) = server.run("client", &["-T", "127.0.0.1"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("needs a terminal"), "{text}");
+    let log = server.log();
+    assert!(log.contains("close=refused (exec)"), "{log}");
+}
+
+#[test]
+fn anonymous_needs_the_flag_and_public_needs_loopback_or_consent() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--allow-anonymous"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --public"));
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--authorized-keys",
+            "/nonexistent",
+        ])
+        .env("HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let server = Server::start(&["--allow-anonymous", "--tree", "quick-check"]);
+    let mut c = Client::connect(&server, "stranger", 80, 24, &[]);
+    c.wait_for("Does the core of the work do large matrix");
+    c.send("q");
+    assert_eq!(c.wait_exit(), 0);
+    assert!(server.log().contains(" anonymous "), "{}", server.log());
+}
+
+#[test]
+fn a_host_key_others_can_read_is_refused() {
+    need_ssh();
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen(dir.path(), "host");
+    let pubkey = keygen(dir.path(), "client");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--host-key"])
+        .arg(&key)
+        .arg("--authorized-keys")
+        .arg(pubkey.with_extension("pub"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("chmod 600"));
+}
+
+#[test]
+fn max_sessions_idle_timeout_and_sigterm_drain() {
+    let server = Server::start(&[
+        "--tree",
+        "quick-check",
+        "--max-sessions",
+        "1",
+        "--idle-timeout",
+        "4s",
+        "--grace",
+        "3s",
+    ]);
+    let mut first = Client::connect(&server, "client", 80, 24, &[]);
+    first.wait_for("Does the core of the work do large matrix");
+    let (code, text) = server.run("client", &["-tt", "127.0.0.1"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("server full, try again later"), "{text}");
+    // The first session, left alone, is warned and then closed.
+    first.wait_for("this session closes in");
+    assert_eq!(first.wait_exit(), 0);
+    assert!(first.raw().contains("without input"), "{}", first.raw());
+    // A new session, then SIGTERM: it is told, and the server ends within the grace period.
+    let second = Client::connect(&server, "client", 80, 24, &[]);
+    second.wait_for("Does the core of the work do large matrix");
+    server.signal("TERM");
+    second.wait_for("shutting down");
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+    assert!(
+        server.log().contains("stopping; 1 session(s) open"),
+        "{}",
+        server.log()
+    );
+}
