@@ -434,3 +434,36 @@ proptest! {
         }
     }
 }
+
+#[cfg(feature = "serve")]
+proptest! {
+    #![proptest_config(cases(200))]
+
+    /// Whatever bytes an SSH client sends (escape sequences, split UTF-8, control bytes), the
+    /// session's input parser and App take them without a panic, and the screen still draws.
+    #[test]
+    fn any_bytes_from_an_ssh_client_drive_the_app_safely(
+        chunks in proptest::collection::vec(
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..12),
+                Just(b"\x1b[A".to_vec()),
+                Just(b"\x1b[6~".to_vec()),
+                Just(b"\x1bOB".to_vec()),
+                Just(b"\x1b".to_vec()),
+                Just(b"\r".to_vec()),
+                Just("中".as_bytes()[..2].to_vec()),
+            ],
+            0..40,
+        )
+    ) {
+        let mut app = common::app(gpuwise::text::Lang::En, 80, 24, false);
+        let mut input = gpuwise::serve::Input::default();
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        for chunk in &chunks {
+            for key in input.keys(chunk) {
+                let _ = gpuwise::tui::app::update(&mut app, gpuwise::tui::app::Event::Key(key));
+            }
+            terminal.draw(|f| gpuwise::tui::view::view(&app, f)).unwrap();
+        }
+    }
+}
