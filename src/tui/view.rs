@@ -301,12 +301,11 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
                     .map(|t| t.get(lang).to_string())
             })
             .collect();
-        let text = format!(
-            "{} ({}): {}",
-            t(lang, "Terms", "术语"),
-            keys_of(Action::Glossary, app.theme.ascii).join(" "),
-            names.join(", ")
-        );
+        let keys = keys_of(Action::Glossary, app.theme.ascii).join(" ");
+        let text = match lang {
+            Lang::En => format!("Terms ({keys}): {}", names.join(", ")),
+            Lang::Zh => format!("术语（{keys}）：{}", names.join("、")),
+        };
         Some(Line::styled(
             truncate(&text, usize::from(inner.width)),
             app.theme.dim(),
@@ -475,15 +474,19 @@ fn result(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
             .rposition(|s| s.start <= scroll)
             .unwrap_or(0)
     });
+    let percent = (scroll * 100).checked_div(max).unwrap_or(100);
+    let (open, close) = match app.lang {
+        Lang::En => (" (", "%)"),
+        Lang::Zh => ("（", "%）"),
+    };
     let title = format!(
-        "{}/{} {} ({}%)",
+        "{}/{} {}{open}{percent}{close}",
         current + 1,
         doc.sections.len(),
         doc.sections
             .get(current)
             .map(|s| s.title.as_str())
             .unwrap_or(""),
-        (scroll * 100).checked_div(max).unwrap_or(100)
     );
     let title = truncate(&title, usize::from(body.width.saturating_sub(6)));
     let block = bordered(app, &title);
