@@ -431,3 +431,86 @@ fn max_sessions_idle_timeout_and_sigterm_drain() {
         server.log()
     );
 }
+
+/// A client that sends keys but never reads: its frames are dropped on the server, which keeps
+/// serving everyone else at normal speed and in bounded memory.
+#[test]
+fn a_client_that_stops_reading_does_not_slow_the_others() {
+    let server = Server::start(&["--tree", "quick-check"]);
+    let key = russh::keys::PrivateKey::read_openssh_file(server.dir.path().join("client")).unwrap();
+    let port = server.port;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        struct Trusting;
+        impl russh::client::Handler for Trusting {
+            type Error = russh::Error;
+            async fn check_server_key(
+                &mut self,
+                _: &russh::keys::PublicKeyOrCertificate,
+            ) -> Result<bool, Self::Error> {
+                Ok(true)
+            }
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let config = std::sync::Arc::new(russh::client::Config::default());
+            let mut session = russh::client::connect(config, ("127.0.0.1", port), Trusting)
+                .await
+                .unwrap();
+            let auth = session
+                .authenticate_publickey(
+                    "stalled",
+                    russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None),
+                )
+                .await
+                .unwrap();
+            assert!(auth.success());
+            let channel = session.channel_open_session().await.unwrap();
+            channel
+                .request_pty(false, "xterm", 200, 60, 0, 0, &[])
+                .await
+                .unwrap();
+            channel.request_shell(false).await.unwrap();
+            // Move up and down forever, never reading a frame.
+            tx.send(()).unwrap();
+            for _ in 0..20_000 {
+                if channel.data_bytes(b"\x1b[B\x1b[A".to_vec()).await.is_err() {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("the stalled client is in");
+    let started = Instant::now();
+    let mut c = Client::connect(&server, "client", 80, 24, &[]);
+    c.wait_for("Does the core of the work do large matrix");
+    c.send("1");
+    c.wait_for("How large is the data or the model?");
+    c.send("1");
+    c.wait_for("Must it answer within milliseconds?");
+    c.send("\r");
+    c.wait_for("Large model, online");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    c.send("q");
+    assert_eq!(c.wait_exit(), 0);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let rss_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    assert!(
+        rss_kb < 64 * 1024,
+        "server RSS {rss_kb} kB with a stalled client"
+    );
+}

@@ -755,6 +755,35 @@ impl russh::server::Handler for Conn {
         Ok(())
     }
 
+    async fn x11_request(
+        &mut self,
+        channel: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        let _ = session.data(
+            channel,
+            b"gpuwise: X11 forwarding is not offered\r\n".to_vec(),
+        );
+        Ok(())
+    }
+
+    async fn agent_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<bool, Self::Error> {
+        let _ = session.data(
+            channel,
+            b"gpuwise: agent forwarding is not offered\r\n".to_vec(),
+        );
+        Ok(false)
+    }
+
     async fn window_change_request(
         &mut self,
         _channel: ChannelId,
