@@ -38,6 +38,8 @@ struct Server {
     port: u16,
     log: PathBuf,
     dir: tempfile::TempDir,
+    /// Everything the server wrote to stderr after its first line.
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -71,11 +73,21 @@ impl Server {
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("no port in `{line}`"));
         assert!(line.contains("host key SHA256:"), "{line}");
+        let rest = Arc::new(Mutex::new(String::new()));
+        let sink = rest.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            while stderr.read_line(&mut text).is_ok_and(|n| n > 0) {
+                sink.lock().unwrap().push_str(&text);
+                text.clear();
+            }
+        });
         Server {
             child,
             port,
             log,
             dir,
+            stderr: rest,
         }
     }
 
@@ -432,25 +444,26 @@ fn max_sessions_idle_timeout_and_sigterm_drain() {
     );
 }
 
-/// A client that sends keys but never reads: its frames are dropped on the server, which keeps
-/// serving everyone else at normal speed and in bounded memory.
-#[test]
-fn a_client_that_stops_reading_does_not_slow_the_others() {
-    let server = Server::start(&["--tree", "quick-check"]);
+/// A russh client session with a pty and a shell, run on its own thread: `script` gets the
+/// channel; when it returns, the connection is dropped without a goodbye.
+fn raw_session<F, Fut>(server: &Server, script: F) -> std::thread::JoinHandle<()>
+where
+    F: FnOnce(russh::Channel<russh::client::Msg>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    struct Trusting;
+    impl russh::client::Handler for Trusting {
+        type Error = russh::Error;
+        async fn check_server_key(
+            &mut self,
+            _: &russh::keys::PublicKeyOrCertificate,
+        ) -> Result<bool, Self::Error> {
+            Ok(true)
+        }
+    }
     let key = russh::keys::PrivateKey::read_openssh_file(server.dir.path().join("client")).unwrap();
     let port = server.port;
-    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        struct Trusting;
-        impl russh::client::Handler for Trusting {
-            type Error = russh::Error;
-            async fn check_server_key(
-                &mut self,
-                _: &russh::keys::PublicKeyOrCertificate,
-            ) -> Result<bool, Self::Error> {
-                Ok(true)
-            }
-        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -462,7 +475,7 @@ fn a_client_that_stops_reading_does_not_slow_the_others() {
                 .unwrap();
             let auth = session
                 .authenticate_publickey(
-                    "stalled",
+                    "raw",
                     russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None),
                 )
                 .await
@@ -474,15 +487,57 @@ fn a_client_that_stops_reading_does_not_slow_the_others() {
                 .await
                 .unwrap();
             channel.request_shell(false).await.unwrap();
-            // Move up and down forever, never reading a frame.
-            tx.send(()).unwrap();
-            for _ in 0..20_000 {
-                if channel.data_bytes(b"\x1b[B\x1b[A".to_vec()).await.is_err() {
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_secs(30)).await;
+            script(channel).await;
         });
+    })
+}
+
+/// Clients that vanish mid-session (no `q`, no close) leave the server running, with nothing
+/// printed: a stray message on a closed stderr would abort a release build.
+#[test]
+fn clients_that_vanish_leave_the_server_running() {
+    let mut server = Server::start(&["--tree", "quick-check"]);
+    for i in 0..6 {
+        // Half vanish mid-question, half quit and then vanish before reading the goodbye.
+        let keys: &'static [u8] = if i % 2 == 0 { b"1" } else { b"q" };
+        raw_session(&server, move |channel| async move {
+            let _ = channel.data_bytes(keys.to_vec()).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        })
+        .join()
+        .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server is still running"
+    );
+    let mut c = Client::connect(&server, "client", 80, 24, &[]);
+    c.wait_for("Does the core of the work do large matrix");
+    c.send("q");
+    assert_eq!(c.wait_exit(), 0);
+    let log = server.log();
+    assert_eq!(log.matches("close=disconnected").count(), 3, "{log}");
+    assert_eq!(log.matches("close=quit").count(), 4, "{log}");
+    let stderr = server.stderr.lock().unwrap().clone();
+    assert!(stderr.is_empty(), "the server printed: {stderr}");
+}
+
+/// A client that sends keys but never reads: its frames are dropped on the server, which keeps
+/// serving everyone else at normal speed and in bounded memory.
+#[test]
+fn a_client_that_stops_reading_does_not_slow_the_others() {
+    let server = Server::start(&["--tree", "quick-check"]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    raw_session(&server, move |channel| async move {
+        // Move up and down, never reading a frame.
+        tx.send(()).unwrap();
+        for _ in 0..20_000 {
+            if channel.data_bytes(b"\x1b[B\x1b[A".to_vec()).await.is_err() {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(30)).await;
     });
     rx.recv_timeout(Duration::from_secs(20))
         .expect("the stalled client is in");

@@ -197,9 +197,10 @@ impl Write for Frames {
                 self.dropped.store(true, Ordering::SeqCst);
                 Ok(())
             }
-            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => {
-                Err(std::io::ErrorKind::BrokenPipe.into())
-            }
+            // The client is gone: there is no one to tell. An error here would make ratatui's
+            // Terminal, when dropped, print "Failed to show the cursor" to the server's stderr
+            // (and abort the whole server if stderr is a closed pipe).
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => Ok(()),
         }
     }
 }
@@ -399,7 +400,10 @@ impl Drop for Conn {
         let (tree, result, reason, answers, duration) = match &self.live {
             Some(live) => match live.lock() {
                 Ok(mut l) => {
-                    let reason = l.closed.take().unwrap_or_else(|| "disconnected".into());
+                    let reason = l.closed.clone().unwrap_or_else(|| "disconnected".into());
+                    // Closed, so the watcher ends and the session's memory goes now, not at
+                    // the idle timeout.
+                    l.closed = Some(reason.clone());
                     (
                         l.tree_id(),
                         l.result_id(),
