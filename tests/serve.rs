@@ -569,3 +569,55 @@ fn a_client_that_stops_reading_does_not_slow_the_others() {
         "server RSS {rss_kb} kB with a stalled client"
     );
 }
+
+#[test]
+fn per_address_limit_input_cap_and_sighup_reread() {
+    let server = Server::start(&["--tree", "quick-check", "--max-per-ip", "1"]);
+    let mut first = Client::connect(&server, "client", 80, 24, &[]);
+    first.wait_for("Does the core of the work do large matrix");
+    // A second session from the same address is refused while the first is open.
+    let (code, text) = server.run("client", &["-tt", "127.0.0.1"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("too many sessions from 127.0.0.1 (at most 1)"),
+        "{text}"
+    );
+    // A paste far over the input cap: the rest of that second is dropped, `q` included...
+    let paste = "x".repeat(40_000);
+    first.send(&paste);
+    first.send("q");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        first.child.try_wait().unwrap().is_none(),
+        "the q after the flood was dropped"
+    );
+    // ...and once the flood has passed, keys count again.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while first.child.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "q never got through:\n{}",
+            first.screen()
+        );
+        first.send("q");
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    assert_eq!(first.wait_exit(), 0);
+
+    // SIGHUP re-reads the authorized keys: the stranger's key, added, is let in.
+    let (code, _) = server.run("stranger", &["-tt", "127.0.0.1"]);
+    assert_eq!(code, 255, "refused before");
+    let keys = server.dir.path().join("client.pub");
+    let mut text = std::fs::read_to_string(&keys).unwrap();
+    text.push_str(&std::fs::read_to_string(server.dir.path().join("stranger.pub")).unwrap());
+    std::fs::write(&keys, text).unwrap();
+    server.signal("HUP");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.log().contains("re-read 2 authorized key(s)") {
+        assert!(Instant::now() < deadline, "{}", server.log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (code, text) = server.run("stranger", &["127.0.0.1", "uname"]);
+    assert_eq!(code, 1, "let in, then told it runs no commands: {text}");
+    assert!(text.contains("runs only the interactive wizard"), "{text}");
+}

@@ -299,12 +299,13 @@ impl Live {
         self.report = true;
     }
 
+    /// One key; the caller draws once after all the keys of a chunk (a paste of thousands
+    /// of keys is one frame, not thousands).
     fn key(&mut self, key: Key) {
         if self.report {
             self.report = false;
             self.raw(ENTER);
             self.dropped.store(true, Ordering::SeqCst);
-            self.draw();
             return;
         }
         let on_result = self
@@ -326,9 +327,7 @@ impl Live {
         }
         if effects.iter().any(|e| matches!(e, Effect::Export { .. })) {
             self.show_report();
-            return;
         }
-        self.draw();
     }
 
     fn data(&mut self, bytes: &[u8]) {
@@ -347,6 +346,7 @@ impl Live {
             }
             self.key(key);
         }
+        self.draw();
     }
 
     fn result_id(&self) -> String {
