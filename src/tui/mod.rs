@@ -188,36 +188,43 @@ pub fn run(mut app: App) -> io::Result<()> {
         // The first question is on screen: parse the rest of the assets while the person reads.
         app.assets.warm_in_background();
         loop {
-            // Blocks until input: nothing is drawn and no CPU is used while idle.
-            let event = match event::read()? {
-                // In raw mode Ctrl-Z is a key: suspend as the shell would.
-                event::Event::Key(key)
-                    if key.code == KeyCode::Char('z')
-                        && key.modifiers.contains(KeyModifiers::CONTROL) =>
-                {
-                    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
-                    continue;
-                }
-                event::Event::Key(key) => match key_from_crossterm(key) {
-                    Some(key) => Event::Key(key),
-                    None => continue,
-                },
-                event::Event::Resize(w, h) => Event::Resize(w, h),
-                _ => continue,
-            };
+            // Blocks until input: nothing is drawn and no CPU is used while idle. Then every
+            // event already waiting (a paste, a resize storm) is handled before one draw.
+            let mut pending = vec![event::read()?];
+            while pending.len() < 4096 && event::poll(std::time::Duration::ZERO)? {
+                pending.push(event::read()?);
+            }
             if REPAINT.swap(false, Ordering::SeqCst) {
                 // `resize` clears and forgets the last frame without asking the terminal
                 // for the cursor position (which `clear` does, and not every terminal answers).
                 let size = terminal.size()?;
                 terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
             }
-            let mut queue = vec![event];
-            while let Some(event) = queue.pop() {
-                for effect in app::update(&mut app, event) {
-                    match effect {
-                        Effect::Quit => return Ok(()),
-                        Effect::Export { dir, files } => {
-                            queue.push(Event::Exported(write_export(&dir, &files)));
+            for raw in pending {
+                let event = match raw {
+                    // In raw mode Ctrl-Z is a key: suspend as the shell would.
+                    event::Event::Key(key)
+                        if key.code == KeyCode::Char('z')
+                            && key.modifiers.contains(KeyModifiers::CONTROL) =>
+                    {
+                        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+                        continue;
+                    }
+                    event::Event::Key(key) => match key_from_crossterm(key) {
+                        Some(key) => Event::Key(key),
+                        None => continue,
+                    },
+                    event::Event::Resize(w, h) => Event::Resize(w, h),
+                    _ => continue,
+                };
+                let mut queue = vec![event];
+                while let Some(event) = queue.pop() {
+                    for effect in app::update(&mut app, event) {
+                        match effect {
+                            Effect::Quit => return Ok(()),
+                            Effect::Export { dir, files } => {
+                                queue.push(Event::Exported(write_export(&dir, &files)));
+                            }
                         }
                     }
                 }
