@@ -375,10 +375,7 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
 /// The cost section's heading.
 /// The colon that ends a heading line: ":" in English, "：" in Chinese.
 fn heading_colon(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => ":",
-        Lang::Zh => "：",
-    }
+    lang.colon().trim_end()
 }
 
 pub fn cost_heading(lang: Lang) -> &'static str {

@@ -371,6 +371,11 @@ impl<W: std::io::Write> Sanitized<W> {
             pending_c2: false,
         }
     }
+
+    /// The writer, once flushed.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
 }
 
 impl<W: std::io::Write> std::io::Write for Sanitized<W> {

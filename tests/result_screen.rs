@@ -56,34 +56,27 @@ fn result_screens_at_80x24_in_both_languages() {
     }
 }
 
+/// `provider=region` of each cost row of the result on screen.
+fn priced_regions(app: &App) -> Vec<String> {
+    let result = app
+        .walk()
+        .and_then(|v| v.result.as_ref())
+        .expect("a result");
+    result
+        .result
+        .prices
+        .rows
+        .iter()
+        .map(|r| format!("{}={}", r.provider, r.region))
+        .collect()
+}
+
 #[test]
 fn the_region_key_prices_in_the_next_regions() {
     let mut app = app_at("mem-01-llama3-8b-16-users", Lang::En);
-    let before: Vec<String> = app
-        .walk()
-        .unwrap()
-        .result
-        .as_ref()
-        .unwrap()
-        .result
-        .prices
-        .rows
-        .iter()
-        .map(|r| format!("{}={}", r.provider, r.region))
-        .collect();
+    let before = priced_regions(&app);
     common::press(&mut app, &["P"]);
-    let after: Vec<String> = app
-        .walk()
-        .unwrap()
-        .result
-        .as_ref()
-        .unwrap()
-        .result
-        .prices
-        .rows
-        .iter()
-        .map(|r| format!("{}={}", r.provider, r.region))
-        .collect();
+    let after = priced_regions(&app);
     assert_ne!(before, after, "some provider prices another region");
     let status = format!("{:?}", app.status);
     assert!(status.contains("Prices for"), "{status}");

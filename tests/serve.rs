@@ -248,6 +248,17 @@ impl Client {
             .unwrap();
     }
 
+    /// quick-check's three questions, answered 1, 1, Enter, to its large-online result.
+    fn walk_to_result(&mut self) {
+        self.wait_for("Does the core of the work do large matrix");
+        self.send("1");
+        self.wait_for("How large is the data or the model?");
+        self.send("1");
+        self.wait_for("Must it answer within milliseconds?");
+        self.send("\r");
+        self.wait_for("Large model, online");
+    }
+
     fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
@@ -265,13 +276,7 @@ impl Client {
 fn a_full_walk_in_english_and_chinese_then_q_says_goodbye() {
     let server = Server::start(&["--tree", "quick-check"]);
     let mut c = Client::connect(&server, "client", 80, 24, &[]);
-    c.wait_for("Does the core of the work do large matrix");
-    c.send("1");
-    c.wait_for("How large is the data or the model?");
-    c.send("1");
-    c.wait_for("Must it answer within milliseconds?");
-    c.send("\r");
-    c.wait_for("Large model, online");
+    c.walk_to_result();
     // Export shows the report as text, then any key returns.
     c.send("e");
     c.wait_for("copy it from your terminal");
@@ -543,13 +548,7 @@ fn a_client_that_stops_reading_does_not_slow_the_others() {
         .expect("the stalled client is in");
     let started = Instant::now();
     let mut c = Client::connect(&server, "client", 80, 24, &[]);
-    c.wait_for("Does the core of the work do large matrix");
-    c.send("1");
-    c.wait_for("How large is the data or the model?");
-    c.send("1");
-    c.wait_for("Must it answer within milliseconds?");
-    c.send("\r");
-    c.wait_for("Large model, online");
+    c.walk_to_result();
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "{:?}",

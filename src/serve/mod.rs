@@ -290,11 +290,16 @@ impl Live {
         });
         let mut bytes = LEAVE.to_vec();
         bytes.extend_from_slice(b"\x1b[2J\x1b[H");
-        let clean: String = text
-            .chars()
-            .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
-            .collect();
-        bytes.extend_from_slice(clean.replace('\n', "\r\n").as_bytes());
+        // Tree text cannot drive the client's terminal: the same filter as CLI output.
+        let mut clean = crate::text::Sanitized::new(Vec::new());
+        let _ = clean.write_all(text.as_bytes());
+        let _ = clean.flush();
+        for byte in clean.into_inner() {
+            if byte == b'\n' {
+                bytes.push(b'\r');
+            }
+            bytes.push(byte);
+        }
         self.raw(&bytes);
         self.report = true;
     }
