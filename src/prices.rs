@@ -293,14 +293,48 @@ fn group_thousands(digits: &str) -> String {
     format!("{sign}{out}")
 }
 
+/// Dense BF16 tensor TFLOPS of an A100, the GPU a job's `a100_hours` are counted on.
+pub const A100_TFLOPS: f64 = 312.0;
+
 /// How long the job runs, as the result states it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Usage {
     /// A one-off job running this many wall-clock hours (training to a deadline).
-    Job { hours: f64 },
+    Job {
+        hours: f64,
+        /// The job's work in A100-hours: with it each size's hours follow its own GPUs.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        a100_hours: Option<f64>,
+        /// The wall-clock hours the person has for the job.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        deadline_hours: Option<f64>,
+    },
     /// Steady work: this many hours a month.
     Monthly { hours: f64 },
+}
+
+impl Usage {
+    /// A job of fixed wall-clock hours on every size.
+    pub fn job(hours: f64) -> Self {
+        Usage::Job {
+            hours,
+            a100_hours: None,
+            deadline_hours: None,
+        }
+    }
+}
+
+/// What one size needs to hold: GPUs, or vCPUs and memory for CPU families.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SizeNeed {
+    pub gpus: f64,
+    pub vcpus: u32,
+    pub memory_gib: f64,
+    /// Servers side by side (several for a multi-node job).
+    pub servers: u64,
+    /// Dense BF16 (or FP16) tensor TFLOPS of the family's GPU, when published.
+    pub gpu_tflops: Option<f64>,
 }
 
 /// One provider's price for the recommended size, and what the job costs there.
@@ -341,6 +375,11 @@ pub struct CostRow {
 pub struct JobCost {
     /// Hours each instance runs (job: the job's wall-clock hours; monthly: hours a month).
     pub hours: f64,
+    /// Whether `hours` were worked out from this size's GPUs (the job's A100-hours over their
+    /// speed), rather than taken as given.
+    pub from_gpu_speed: bool,
+    /// Whether the job runs past the hours the person gave for it on this size.
+    pub past_deadline: bool,
     pub on_demand: Option<f64>,
     /// Spot with the re-run overhead added (jobs) or as is (monthly).
     pub spot: Option<f64>,
@@ -384,9 +423,7 @@ pub fn is_stale(as_of: Option<&str>, today: i64) -> bool {
 #[allow(clippy::too_many_arguments)]
 pub fn cost_row(
     family: &Family,
-    gpus_needed: f64,
-    vcpus_needed: u32,
-    servers: u64,
+    need: SizeNeed,
     usage: Option<&Usage>,
     book: &PriceBook,
     regions: &Regions,
@@ -403,10 +440,12 @@ pub fn cost_row(
     let region_id = region.map(|r| r.id.value.clone()).unwrap_or_default();
     let mut candidates: Vec<&PriceRow> = book
         .rows(&family.id.value, provider, &region_id)
-        .filter(|r| r.gpus.unwrap_or(0.0) >= gpus_needed - 1e-9)
-        .filter(|r| r.vcpus.unwrap_or(u32::MAX) >= vcpus_needed)
+        .filter(|r| r.gpus.unwrap_or(0.0) >= need.gpus - 1e-9)
+        .filter(|r| r.vcpus.unwrap_or(u32::MAX) >= need.vcpus)
+        .filter(|r| r.memory_gib.unwrap_or(f64::MAX) >= need.memory_gib - 1e-9)
         .collect();
-    // The smallest size that holds the GPUs, then the cheapest; priced sizes first.
+    // The smallest size that holds the GPUs, then the cheapest; priced sizes first. CPU sizes
+    // with enough vCPUs and memory go cheapest first, so memory can pick a bigger one.
     candidates.sort_by(|a, b| {
         a.gpus
             .unwrap_or(0.0)
@@ -437,7 +476,7 @@ pub fn cost_row(
         commit_3y: row.and_then(|r| r.commit_3y),
         commit_kind: row.and_then(|r| r.commit_kind.clone()),
         per_gpu_hour: None,
-        instances: servers.max(1),
+        instances: need.servers.max(1),
         job: None,
         break_even_1y: None,
         source: row.and_then(|r| r.source.as_ref().map(|s| s.value.clone())),
@@ -459,26 +498,7 @@ pub fn cost_row(
                 Lang::En => "no public price for this size".to_string(),
                 Lang::Zh => "该规格无公开价格".to_string(),
             },
-            (None, _) => match lang {
-                Lang::En => format!(
-                    "no priced size with {} GPU(s) in {}",
-                    crate::vars::format_decimals(gpus_needed, 2),
-                    if region_id.is_empty() {
-                        "any region"
-                    } else {
-                        &region_id
-                    }
-                ),
-                Lang::Zh => format!(
-                    "{}无 {} 卡的已定价规格",
-                    if region_id.is_empty() {
-                        "任何地域".to_string()
-                    } else {
-                        format!("{region_id} ")
-                    },
-                    crate::vars::format_decimals(gpus_needed, 2)
-                ),
-            },
+            (None, _) => no_size(family, &need, &region_id, lang),
         });
         return out;
     }
@@ -488,13 +508,30 @@ pub fn cost_row(
         _ => None,
     };
     out.job = usage.map(|usage| {
-        let (hours, spot_factor) = match usage {
-            Usage::Job { hours } => (*hours, 1.0 + SPOT_RERUN_OVERHEAD),
-            Usage::Monthly { hours } => (*hours, 1.0),
+        let (hours, spot_factor, from_gpu_speed, past_deadline) = match usage {
+            Usage::Job {
+                hours,
+                a100_hours,
+                deadline_hours,
+            } => {
+                // The job's work spread over every GPU rented, at this GPU's speed.
+                let rented = out.gpus.unwrap_or(0.0) * instances;
+                let scaled = a100_hours
+                    .filter(|w| *w > 0.0)
+                    .zip(need.gpu_tflops.filter(|t| *t > 0.0))
+                    .filter(|_| rented > 0.0)
+                    .map(|(work, tflops)| (work * A100_TFLOPS / (tflops * rented)).max(1.0));
+                let h = scaled.unwrap_or(*hours);
+                let late = deadline_hours.is_some_and(|d| d > 0.0 && h > d + 1e-6);
+                (h, 1.0 + SPOT_RERUN_OVERHEAD, scaled.is_some(), late)
+            }
+            Usage::Monthly { hours } => (*hours, 1.0, false, false),
         };
         let total = |p: Option<f64>| p.map(|p| p * hours * instances);
         JobCost {
             hours,
+            from_gpu_speed,
+            past_deadline,
             on_demand: total(out.on_demand),
             spot: total(out.spot).map(|s| s * spot_factor),
             commit_1y: total(out.commit_1y),
@@ -502,6 +539,46 @@ pub fn cost_row(
         }
     });
     out
+}
+
+/// Why no size fits: the GPUs, or the vCPUs and memory, that none of the family's priced sizes
+/// in the region holds.
+fn no_size(family: &Family, need: &SizeNeed, region_id: &str, lang: Lang) -> String {
+    let decimals = crate::vars::format_decimals;
+    let what = match (family.gpu.is_some(), lang) {
+        (true, Lang::En) => format!("{} GPU(s)", decimals(need.gpus, 2)),
+        (true, Lang::Zh) => format!("{} 卡", decimals(need.gpus, 2)),
+        (false, Lang::En) if need.memory_gib > 0.0 => format!(
+            "{} vCPUs and {} GiB",
+            need.vcpus,
+            decimals(need.memory_gib, 0)
+        ),
+        (false, Lang::Zh) if need.memory_gib > 0.0 => format!(
+            "{} vCPU、{} GiB 内存",
+            need.vcpus,
+            decimals(need.memory_gib, 0)
+        ),
+        (false, Lang::En) => format!("{} vCPUs", need.vcpus),
+        (false, Lang::Zh) => format!("{} vCPU", need.vcpus),
+    };
+    match lang {
+        Lang::En => format!(
+            "no priced size with {what} in {}",
+            if region_id.is_empty() {
+                "any region"
+            } else {
+                region_id
+            }
+        ),
+        Lang::Zh => format!(
+            "{}无 {what} 的已定价规格",
+            if region_id.is_empty() {
+                "任何地域".to_string()
+            } else {
+                format!("{region_id} ")
+            }
+        ),
+    }
 }
 
 /// Sorts rows: priced ones by the job's on-demand cost (or the hourly price), USD before CNY

@@ -102,7 +102,7 @@ impl FamilyView {
                 .interconnect
                 .as_ref()
                 .map(|t| t.get(lang).to_string()),
-            cpu: family.cpu.clone(),
+            cpu: family.cpu.as_ref().map(|t| t.get(lang).to_string()),
             vcpus: family.vcpus.clone(),
             memory_gib: family.memory_gib.clone(),
             shared: family.shared,
@@ -496,11 +496,19 @@ fn cost_view(
             }
         };
     let gpus = number(&pricing.gpus)?;
+    let priced_servers = number(&pricing.servers)?;
     let vcpus = number(&pricing.vcpus)?;
+    let memory_gib = number(&pricing.memory_gib)?;
     let job_hours = number(&pricing.job_hours)?;
+    let a100_hours = number(&pricing.a100_hours)?.filter(|w| *w > 0.0);
+    let deadline_hours = number(&pricing.deadline_hours)?.filter(|d| *d > 0.0);
     let monthly = number(&pricing.monthly_hours)?;
     let usage = match (job_hours, monthly) {
-        (Some(hours), _) => Usage::Job { hours },
+        (Some(hours), _) => Usage::Job {
+            hours,
+            a100_hours,
+            deadline_hours,
+        },
         (None, Some(hours)) => Usage::Monthly { hours },
         (None, None) => Usage::Monthly { hours: HOURS_24X7 },
     };
@@ -508,28 +516,7 @@ fn cost_view(
     if let Some(note) = &pricing.note {
         assumptions.push(fill_text(walk.tree(), note, walk.vars(), lang));
     }
-    assumptions.push(match (&usage, lang) {
-        (Usage::Job { hours }, Lang::En) => format!(
-            "Job cost = hourly price x {} hours x instances; spot adds {}% for re-runs after interruptions.",
-            vars::format_decimals(*hours, 1),
-            (SPOT_RERUN_OVERHEAD * 100.0).round()
-        ),
-        (Usage::Job { hours }, Lang::Zh) => format!(
-            "作业成本 = 小时价 × {} 小时 × 实例数；竞价实例另加 {}% 用于中断后的重跑。",
-            vars::format_decimals(*hours, 1),
-            (SPOT_RERUN_OVERHEAD * 100.0).round()
-        ),
-        (Usage::Monthly { hours }, Lang::En) => format!(
-            "Monthly cost = hourly price x {} hours{}; commitment pays off above the break-even share of hours shown.",
-            vars::format_decimals(*hours, 0),
-            if (*hours - HOURS_24X7).abs() < 0.5 { " (24x7)" } else { "" }
-        ),
-        (Usage::Monthly { hours }, Lang::Zh) => format!(
-            "月成本 = 小时价 × {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
-            vars::format_decimals(*hours, 0),
-            if (*hours - HOURS_24X7).abs() < 0.5 { "（7×24）" } else { "" }
-        ),
-    });
+    let usage_at = assumptions.len();
     assumptions.push(match lang {
         Lang::En => "Prices are list prices as published, in their own currency (never converted), before tax, disks and network.".to_string(),
         Lang::Zh => "价格为公开的目录价，保留原币种（不换算），不含税费、磁盘和网络。".to_string(),
@@ -542,7 +529,22 @@ fn cost_view(
         };
         let (count, servers) = match (gpus, family.gpu.as_ref()) {
             (_, None) => (0.0, 1),
-            (Some(g), Some(_)) => (g, 1),
+            (Some(g), Some(_)) => match priced_servers.map(|s| (s.ceil() as u64).max(1)) {
+                // Servers side by side: the same GPUs in all, so a family whose servers hold
+                // fewer (4 per GB200 VM) takes more of them, one with 16 (a2-megagpu) fewer.
+                Some(servers) => {
+                    let options = family.gpu_count_options();
+                    let size = options
+                        .iter()
+                        .copied()
+                        .find(|c| *c + 1e-9 >= g)
+                        .or(options.last().copied())
+                        .filter(|c| *c >= 1.0)
+                        .unwrap_or(g);
+                    (size, (g * servers as f64 / size).ceil() as u64)
+                }
+                None => (g, 1),
+            },
             (None, Some(g)) => memory
                 .and_then(|m| m.fits.iter().find(|f| f.gpu == g.value))
                 .map(|f| ((f.count / f.servers.max(1)) as f64, f.servers))
@@ -555,16 +557,25 @@ fn cost_view(
                     (smallest, 1)
                 }),
         };
-        let vcpu_need = if family.gpu.is_none() {
-            vcpus.map(|v| v.ceil() as u32).unwrap_or(8)
-        } else {
-            0
+        let cpu = family.gpu.is_none();
+        let gpu = family
+            .gpu
+            .as_ref()
+            .and_then(|g| assets.catalog().gpu(&g.value));
+        let need = crate::prices::SizeNeed {
+            gpus: count,
+            vcpus: if cpu {
+                vcpus.map(|v| v.ceil() as u32).unwrap_or(8)
+            } else {
+                0
+            },
+            memory_gib: if cpu { memory_gib.unwrap_or(0.0) } else { 0.0 },
+            servers,
+            gpu_tflops: gpu.and_then(|g| g.bf16_tensor_tflops.or(g.fp16_tensor_tflops)),
         };
         rows.push(crate::prices::cost_row(
             family,
-            count,
-            vcpu_need,
-            servers,
+            need,
             Some(&usage),
             book,
             regions,
@@ -573,6 +584,92 @@ fn cost_view(
         ));
     }
     crate::prices::sort_rows(&mut rows);
+    let some_unscaled = rows
+        .iter()
+        .any(|r| r.job.as_ref().is_some_and(|j| !j.from_gpu_speed));
+    let usage_line = match (&usage, lang) {
+        (
+            Usage::Job {
+                hours,
+                a100_hours: Some(work),
+                ..
+            },
+            Lang::En,
+        ) => format!(
+            "Job cost = hourly price x hours x instances, the hours worked out for each size: the job's {} A100-hours spread over all the GPUs it rents, at that GPU's dense BF16 speed against an A100's {} TFLOPS{}; spot adds {}% for re-runs after interruptions.",
+            vars::format_decimals(*work, if *work < 100.0 { 1 } else { 0 }),
+            crate::prices::A100_TFLOPS,
+            if some_unscaled {
+                format!(
+                    " ({} hours where a GPU's speed is not published)",
+                    vars::format_decimals(*hours, 1)
+                )
+            } else {
+                String::new()
+            },
+            (SPOT_RERUN_OVERHEAD * 100.0).round()
+        ),
+        (
+            Usage::Job {
+                hours,
+                a100_hours: Some(work),
+                ..
+            },
+            Lang::Zh,
+        ) => format!(
+            "作业成本 = 小时价 × 小时数 × 实例数，小时数按各规格分别计算：作业的 {} A100 小时分摊到该规格所租的全部 GPU 上，按该 GPU 的稠密 BF16 算力与 A100 的 {} TFLOPS 之比折算{}；竞价实例另加 {}% 用于中断后的重跑。",
+            vars::format_decimals(*work, if *work < 100.0 { 1 } else { 0 }),
+            crate::prices::A100_TFLOPS,
+            if some_unscaled {
+                format!(
+                    "（未公布算力的 GPU 按 {} 小时计）",
+                    vars::format_decimals(*hours, 1)
+                )
+            } else {
+                String::new()
+            },
+            (SPOT_RERUN_OVERHEAD * 100.0).round()
+        ),
+        (Usage::Job { hours, .. }, Lang::En) => format!(
+            "Job cost = hourly price x {} hours x instances; spot adds {}% for re-runs after interruptions.",
+            vars::format_decimals(*hours, 1),
+            (SPOT_RERUN_OVERHEAD * 100.0).round()
+        ),
+        (Usage::Job { hours, .. }, Lang::Zh) => format!(
+            "作业成本 = 小时价 × {} 小时 × 实例数；竞价实例另加 {}% 用于中断后的重跑。",
+            vars::format_decimals(*hours, 1),
+            (SPOT_RERUN_OVERHEAD * 100.0).round()
+        ),
+        (Usage::Monthly { hours }, Lang::En) => format!(
+            "Monthly cost = hourly price x {} hours{}; commitment pays off above the break-even share of hours shown.",
+            vars::format_decimals(*hours, 0),
+            if (*hours - HOURS_24X7).abs() < 0.5 {
+                " (24x7)"
+            } else {
+                ""
+            }
+        ),
+        (Usage::Monthly { hours }, Lang::Zh) => format!(
+            "月成本 = 小时价 × {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
+            vars::format_decimals(*hours, 0),
+            if (*hours - HOURS_24X7).abs() < 0.5 {
+                "（7×24）"
+            } else {
+                ""
+            }
+        ),
+    };
+    assumptions.insert(usage_at, usage_line);
+    if let (Some(deadline), true) = (
+        deadline_hours,
+        rows.iter()
+            .any(|r| r.job.as_ref().is_some_and(|j| j.past_deadline)),
+    ) {
+        assumptions.push(match lang {
+            Lang::En => format!("A size marked past the deadline would run longer than the {} hours you gave: rent more of its GPUs (or servers), or pick a faster GPU.", vars::format_decimals(deadline, 0)),
+            Lang::Zh => format!("标为超出时限的规格会超过你给出的 {} 小时：需租用更多该 GPU（或服务器），或换更快的 GPU。", vars::format_decimals(deadline, 0)),
+        });
+    }
     if rows.iter().any(|r| r.stale) {
         assumptions.push(match lang {
             Lang::En => format!("Prices marked stale are over {} days old: check the provider's page before you decide.", crate::prices::STALE_AFTER_DAYS),

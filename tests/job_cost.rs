@@ -5,7 +5,7 @@
 mod common;
 
 use gpuwise::assets::{AssetSources, Assets};
-use gpuwise::prices::{Regions, Usage, cost_row};
+use gpuwise::prices::{Regions, SizeNeed, Usage, cost_row};
 use gpuwise::text::Lang;
 
 fn sample() -> Assets {
@@ -29,12 +29,29 @@ fn row(
     servers: u64,
     usage: Usage,
 ) -> gpuwise::prices::CostRow {
+    row_for(
+        assets,
+        family,
+        SizeNeed {
+            gpus,
+            vcpus,
+            servers,
+            ..SizeNeed::default()
+        },
+        usage,
+    )
+}
+
+fn row_for(
+    assets: &Assets,
+    family: &str,
+    need: SizeNeed,
+    usage: Usage,
+) -> gpuwise::prices::CostRow {
     let f = assets.catalog().family(family).expect("family");
     cost_row(
         f,
-        gpus,
-        vcpus,
-        servers,
+        need,
         Some(&usage),
         assets.prices(),
         &Regions::default(),
@@ -46,7 +63,7 @@ fn row(
 #[test]
 fn a_training_job_on_two_servers_for_its_deadline() {
     let a = sample();
-    let r = row(&a, "aws-p4de", 8.0, 0, 2, Usage::Job { hours: 720.0 });
+    let r = row(&a, "aws-p4de", 8.0, 0, 2, Usage::job(720.0));
     assert_eq!(r.instance.as_deref(), Some("p4de.24xlarge"));
     assert_eq!(r.instances, 2);
     assert_eq!(r.per_gpu_hour, Some(5.0));
@@ -111,6 +128,98 @@ fn bursty_use_is_priced_for_its_hours_and_picks_the_size_with_enough_gpus() {
         r.no_price
             .unwrap()
             .contains("no priced size with 16 GPU(s) in us-east-1")
+    );
+}
+
+#[test]
+fn job_hours_follow_each_sizes_gpus_and_speed() {
+    let a = sample();
+    let work = |a100_hours: f64, deadline: f64| Usage::Job {
+        hours: 999.0,
+        a100_hours: Some(a100_hours),
+        deadline_hours: Some(deadline),
+    };
+    // Two GPUs are needed, but p4de comes only with 8: the job spreads over all 8 A100s,
+    // so 1,000 A100-hours take 125 hours and cost 40 $/h x 125 h, not 8 GPUs for 500 hours.
+    let need = SizeNeed {
+        gpus: 2.0,
+        servers: 1,
+        gpu_tflops: Some(312.0),
+        ..SizeNeed::default()
+    };
+    let r = row_for(&a, "aws-p4de", need, work(1000.0, 200.0));
+    let job = r.job.unwrap();
+    assert!(job.from_gpu_speed);
+    assert!((job.hours - 125.0).abs() < 1e-9, "{}", job.hours);
+    assert!((job.on_demand.unwrap() - 5_000.0).abs() < 1e-6);
+    assert!(!job.past_deadline);
+    // Two such servers side by side halve the hours and keep the cost.
+    let r = row_for(
+        &a,
+        "aws-p4de",
+        SizeNeed { servers: 2, ..need },
+        work(1000.0, 200.0),
+    );
+    let job = r.job.unwrap();
+    assert!((job.hours - 62.5).abs() < 1e-9);
+    assert!((job.on_demand.unwrap() - 5_000.0).abs() < 1e-6);
+    // A T4 (65 dense FP16 TFLOPS) takes 312/65 times an A100's hours: 100 A100-hours are
+    // 480 hours on one, past a 100-hour deadline.
+    let need = SizeNeed {
+        gpus: 1.0,
+        servers: 1,
+        gpu_tflops: Some(65.0),
+        ..SizeNeed::default()
+    };
+    let job = row_for(&a, "aws-g4dn", need, work(100.0, 100.0))
+        .job
+        .unwrap();
+    assert!((job.hours - 480.0).abs() < 1e-9, "{}", job.hours);
+    assert!(job.past_deadline);
+    // A GPU without a published speed keeps the hours the tree gave.
+    let job = row_for(
+        &a,
+        "aws-g4dn",
+        SizeNeed {
+            gpu_tflops: None,
+            ..need
+        },
+        work(100.0, 0.0),
+    )
+    .job
+    .unwrap();
+    assert!(!job.from_gpu_speed && !job.past_deadline);
+    assert_eq!(job.hours, 999.0);
+}
+
+#[test]
+fn cpu_sizes_need_enough_memory_as_well_as_vcpus() {
+    let a = sample();
+    let need = |vcpus, memory_gib| SizeNeed {
+        vcpus,
+        memory_gib,
+        servers: 1,
+        ..SizeNeed::default()
+    };
+    let pick = |n| {
+        row_for(&a, "aws-c7i", n, Usage::Monthly { hours: 730.0 })
+            .instance
+            .unwrap_or_default()
+    };
+    assert_eq!(pick(need(8, 16.0)), "c7i.2xlarge");
+    assert_eq!(pick(need(8, 24.0)), "c7i.4xlarge", "memory sets the size");
+    let r = row_for(
+        &a,
+        "aws-c7i",
+        need(8, 64.0),
+        Usage::Monthly { hours: 730.0 },
+    );
+    assert!(
+        r.no_price
+            .as_deref()
+            .is_some_and(|w| w.contains("8 vCPUs and 64 GiB")),
+        "{:?}",
+        r.no_price
     );
 }
 

@@ -335,12 +335,26 @@ pub struct Pricing {
     /// GPUs per instance.
     #[serde(default)]
     pub gpus: Option<At<Expr>>,
+    /// Servers side by side, each with `gpus` GPUs (a multi-node job); 1 if omitted.
+    #[serde(default)]
+    pub servers: Option<At<Expr>>,
     /// vCPUs per instance, for CPU families.
     #[serde(default)]
     pub vcpus: Option<At<Expr>>,
+    /// GiB of memory per instance, for CPU families: the size picked holds both.
+    #[serde(default)]
+    pub memory_gib: Option<At<Expr>>,
     /// Wall-clock hours of a one-off job (training to a deadline).
     #[serde(default)]
     pub job_hours: Option<At<Expr>>,
+    /// The job's work in A100-hours (dense BF16). When above 0, each size's hours are that
+    /// work over all the GPUs it rents at their own dense BF16 speed (A100 = 312 TFLOPS), at
+    /// least 1; `job_hours` stays the figure for a GPU whose speed is not published.
+    #[serde(default)]
+    pub a100_hours: Option<At<Expr>>,
+    /// The wall-clock hours the person has: a size whose hours run past them is marked.
+    #[serde(default)]
+    pub deadline_hours: Option<At<Expr>>,
     /// Hours a month of steady work (730 = 24x7).
     #[serde(default)]
     pub monthly_hours: Option<At<Expr>>,
@@ -353,8 +367,12 @@ impl Pricing {
     pub fn exprs(&self) -> impl Iterator<Item = &At<Expr>> {
         [
             &self.gpus,
+            &self.servers,
             &self.vcpus,
+            &self.memory_gib,
             &self.job_hours,
+            &self.a100_hours,
+            &self.deadline_hours,
             &self.monthly_hours,
         ]
         .into_iter()
