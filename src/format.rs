@@ -153,10 +153,7 @@ pub fn size_range(f: &FamilyView, lang: Lang) -> String {
     };
     let mlo = f.memory_gib.iter().copied().reduce(f64::min).unwrap_or(0.0);
     let mhi = f.memory_gib.iter().copied().reduce(f64::max).unwrap_or(0.0);
-    let sep = match lang {
-        Lang::En => ", ",
-        Lang::Zh => "，",
-    };
+    let sep = lang.comma();
     format!(
         "{vlo}-{vhi} vCPU{sep}{}-{} GiB",
         format_decimals(mlo, 1),
@@ -328,11 +325,20 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
                     costs.push(format!("{label} {}", money(v)));
                 }
             }
-            let what = match (monthly, lang) {
-                (true, Lang::En) => "per month",
-                (true, Lang::Zh) => "每月",
-                (false, Lang::En) => "for the job",
-                (false, Lang::Zh) => "整个作业",
+            let hours =
+                crate::vars::format_decimals(job.hours, if job.hours < 10.0 { 1 } else { 0 });
+            let what = match (monthly, job.from_gpu_speed, lang) {
+                (true, _, Lang::En) => "per month".to_string(),
+                (true, _, Lang::Zh) => "每月".to_string(),
+                (false, true, Lang::En) => format!("for the job, {hours} h"),
+                (false, true, Lang::Zh) => format!("整个作业 {hours} 小时"),
+                (false, false, Lang::En) => "for the job".to_string(),
+                (false, false, Lang::Zh) => "整个作业".to_string(),
+            };
+            let what = match (job.past_deadline, lang) {
+                (true, Lang::En) => format!("{what}, past the deadline"),
+                (true, Lang::Zh) => format!("{what}，超出时限"),
+                (false, _) => what,
             };
             line.push_str(&match lang {
                 Lang::En => format!("; {what}: {}", costs.join(", ")),
@@ -435,7 +441,7 @@ pub fn to_markdown(r: &Recommendation) -> String {
     }
     let _ = writeln!(out, "## {}\n", l.families);
     let cell = |c: &str| c.replace('|', "\\|");
-    let notes = |f: &FamilyView| uncertain_line(f, r.lang).map(|u| format!(" ({u})"));
+    let notes = |f: &FamilyView| uncertain_line(f, r.lang).map(|u| r.lang.parenthesized(&u));
     if gpu_families(res).next().is_some() {
         let _ = writeln!(out, "| {} |", l.columns.join(" | "));
         let _ = writeln!(out, "|{}", "---|".repeat(6));
@@ -535,7 +541,8 @@ pub fn to_text(r: &Recommendation) -> String {
     const WIDTH: usize = 78;
     for f in gpu_families(res) {
         let [provider, family, gpu, count, mem, link] = family_cells(f, r.lang);
-        let _ = writeln!(out, "  {provider:<14} {family:<24} {count} × {gpu}, {mem}");
+        let comma = r.lang.comma();
+        let _ = writeln!(out, "  {provider:<14} {family:<24} {count} × {gpu}{comma}{mem}");
         out.push_str(&wrapped(&link, WIDTH, "      "));
         if let Some(u) = uncertain_line(f, r.lang) {
             out.push_str(&wrapped(&u, WIDTH, "      "));

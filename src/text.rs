@@ -55,6 +55,22 @@ impl Lang {
             Lang::Zh => "：",
         }
     }
+
+    /// The comma between items: ", " in English, full-width "，" in Chinese.
+    pub fn comma(self) -> &'static str {
+        match self {
+            Lang::En => ", ",
+            Lang::Zh => "，",
+        }
+    }
+
+    /// `inner` in parentheses after a space in English, in full-width ones in Chinese.
+    pub fn parenthesized(self, inner: &str) -> String {
+        match self {
+            Lang::En => format!(" ({inner})"),
+            Lang::Zh => format!("（{inner}）"),
+        }
+    }
 }
 
 /// A text shown to a person: the same for every language, or one per language.
