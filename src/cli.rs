@@ -1170,7 +1170,7 @@ fn catalog(
                     "kind": f.kind, "gpu": f.gpu.as_ref().map(|g| &g.value),
                     "gpu_count": f.gpu_count_options(), "shared": f.shared,
                     "interconnect": f.interconnect.as_ref().map(|t| t.get(lang)),
-                    "vcpus": f.vcpus, "memory_gib": f.memory_gib, "cpu": f.cpu,
+                    "vcpus": f.vcpus, "memory_gib": f.memory_gib, "cpu": f.cpu.as_ref().map(|t| t.get(lang)),
                     "verified": f.verified,
                     "uncertain": f.uncertain.as_ref().map(|t| t.get(lang)),
                     "use": f.use_for.get(lang),

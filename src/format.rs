@@ -265,10 +265,10 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
     let mut lines = Vec::new();
     let monthly = matches!(view.usage, Some(Usage::Monthly { .. }));
     for r in &view.rows {
-        let head = match &r.instance {
-            Some(i) => format!("{} {} {}", r.provider_name, i, r.region),
-            None => format!("{} {} {}", r.provider_name, r.family, r.region),
-        };
+        let size = r.instance.as_ref().unwrap_or(&r.family);
+        let head = format!("{} {size} {}", r.provider_name, r.region)
+            .trim_end()
+            .to_string();
         let Some(currency) = r.currency.filter(|_| r.on_demand.is_some()) else {
             let reason = r.no_price.clone().unwrap_or_default();
             let page = r.price_page.clone().unwrap_or_default();
@@ -542,7 +542,12 @@ pub fn to_text(r: &Recommendation) -> String {
     for f in gpu_families(res) {
         let [provider, family, gpu, count, mem, link] = family_cells(f, r.lang);
         let comma = r.lang.comma();
-        let _ = writeln!(out, "  {provider:<14} {family:<24} {count} × {gpu}{comma}{mem}");
+        let _ = writeln!(
+            out,
+            "  {} {} {count} × {gpu}{comma}{mem}",
+            crate::text::pad(&provider, 14),
+            crate::text::pad(&family, 24)
+        );
         out.push_str(&wrapped(&link, WIDTH, "      "));
         if let Some(u) = uncertain_line(f, r.lang) {
             out.push_str(&wrapped(&u, WIDTH, "      "));
@@ -551,7 +556,12 @@ pub fn to_text(r: &Recommendation) -> String {
     for f in cpu_families(res) {
         let [provider, family, cpu, ratio, sizes] = cpu_cells(f, r.lang);
         let headers = cpu_headers(r.lang);
-        let _ = writeln!(out, "  {provider:<14} {family:<24} {sizes}");
+        let _ = writeln!(
+            out,
+            "  {} {} {sizes}",
+            crate::text::pad(&provider, 14),
+            crate::text::pad(&family, 24)
+        );
         let detail = match r.lang {
             Lang::En => format!("{cpu}; {}: {ratio}", headers[3]),
             Lang::Zh => format!("{cpu}；{}：{ratio} GiB", headers[3]),
@@ -564,8 +574,8 @@ pub fn to_text(r: &Recommendation) -> String {
     for n in &res.no_equivalent {
         let _ = writeln!(
             out,
-            "  {:<14} {}{}",
-            n.provider_name,
+            "  {} {}{}",
+            crate::text::pad(&n.provider_name, 14),
             l.no_equivalent,
             heading_colon(r.lang)
         );

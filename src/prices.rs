@@ -571,7 +571,7 @@ fn no_size(family: &Family, need: &SizeNeed, region_id: &str, lang: Lang) -> Str
             }
         ),
         Lang::Zh => format!(
-            "{}无 {what} 的已定价规格",
+            "{}无 {what}的已定价规格",
             if region_id.is_empty() {
                 "任何地域".to_string()
             } else {

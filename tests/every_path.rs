@@ -224,6 +224,31 @@ fn check_text(what: &str, text: &str, names: &[String]) -> Vec<String> {
     problems
 }
 
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+}
+
+/// Chinese output: ASCII `:,?();` next to a Chinese character (it should be full-width).
+fn check_zh(what: &str, text: &str) -> Vec<String> {
+    let ascii = |c: char| ":,?();".contains(c);
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let chars: Vec<char> = line.chars().collect();
+            chars.windows(2).any(|p| {
+                let (a, b) = (p[0], p[1]);
+                (is_cjk(a) && ascii(b)) || (ascii(a) && is_cjk(b))
+            })
+        })
+        .map(|(n, line)| {
+            format!(
+                "ASCII punctuation by Chinese in {what} line {}: {line:?}",
+                n + 1
+            )
+        })
+        .collect()
+}
+
 fn render_all(walk: &Walk, assets: &Assets, names: &[String], tally: &mut Tally) {
     let regions = Regions::default();
     let today = gpuwise::prices::days_of("2026-12-01").expect("a date");
@@ -267,7 +292,11 @@ fn render_all(walk: &Walk, assets: &Assets, names: &[String], tally: &mut Tally)
             ("the text output", to_text(&r)),
             ("the Markdown", to_markdown(&r)),
         ] {
-            for p in check_text(what, &text, names) {
+            let mut problems = check_text(what, &text, names);
+            if lang == Lang::Zh {
+                problems.extend(check_zh(what, &text));
+            }
+            for p in problems {
                 tally.problems.push(format!("{label}: {p}"));
             }
         }
@@ -386,6 +415,11 @@ fn no_result_on_any_path_shows_a_raw_variable_or_placeholder() {
 
 #[test]
 fn the_checker_catches_what_it_looks_for() {
+    assert_eq!(check_zh("t", "g2 (未确认：x)").len(), 1);
+    assert_eq!(
+        check_zh("t", "g2（未确认：x）；见 https://a.b/c?d=e").len(),
+        0
+    );
     let names = vec!["vram_gb".to_string(), "kv_heads".to_string()];
     assert_eq!(check_text("t", "Needs vram_gb of memory", &names).len(), 1);
     assert_eq!(check_text("t", "• vram_gb = 249.6", &names).len(), 2);

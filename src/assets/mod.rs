@@ -117,7 +117,7 @@ pub struct Family {
     #[serde(default)]
     pub interconnect: Option<Text>,
     #[serde(default)]
-    pub cpu: Option<String>,
+    pub cpu: Option<Text>,
     #[serde(default)]
     pub vcpus: Vec<u32>,
     #[serde(default)]
