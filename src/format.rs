@@ -61,7 +61,7 @@ fn labels(lang: Lang) -> Labels {
             memory: "显存",
             uncertain: "未确认",
             columns: ["云厂商", "规格族", "GPU", "卡数", "显存/卡", "互联"],
-            cpu_columns: ["云厂商", "规格族", "CPU", "每 vCPU 内存", "规格"],
+            cpu_columns: ["云厂商", "规格族", "CPU", "每 vCPU 内存（GiB）", "规格"],
         },
     }
 }
@@ -273,8 +273,8 @@ pub fn cost_lines(res: &ResultView, lang: Lang) -> Vec<String> {
             let reason = r.no_price.clone().unwrap_or_default();
             let page = r.price_page.clone().unwrap_or_default();
             lines.push(match lang {
-                Lang::En => format!("{head}: {reason}; see {page}"),
-                Lang::Zh => format!("{head}：{reason}；见 {page}"),
+                Lang::En => format!("{head}: {reason}; price page: {page}"),
+                Lang::Zh => format!("{head}：{reason}；价格页：{page}"),
             });
             continue;
         };
@@ -564,7 +564,7 @@ pub fn to_text(r: &Recommendation) -> String {
         );
         let detail = match r.lang {
             Lang::En => format!("{cpu}; {}: {ratio}", headers[3]),
-            Lang::Zh => format!("{cpu}；{}：{ratio} GiB", headers[3]),
+            Lang::Zh => format!("{cpu}；{}：{ratio}", headers[3]),
         };
         out.push_str(&wrapped(&detail, WIDTH, "      "));
         if let Some(u) = uncertain_line(f, r.lang) {

@@ -90,9 +90,11 @@ pub fn with_unit(decl: &VarDecl, value: &Scalar, lang: Lang) -> String {
             };
             if unit.is_empty() {
                 shown
-            } else if lang == Lang::Zh && !unit.is_ascii() || unit == "%" {
+            } else if unit == "%" {
                 format!("{shown}{unit}")
             } else {
+                // Chinese as English: a space between the number and its unit ("720 小时"),
+                // as the texts around it write it.
                 format!("{shown} {unit}")
             }
         }

@@ -237,11 +237,14 @@ fn table(b: &mut Builder, head: &[&str], rows: &[Vec<String>], under: &[Vec<(Str
                 &format!("{}{}{}", row[0], b.doc.key.1.colon(), row[1]),
                 b.theme.question(),
             );
+            // Without the header row above, each cell says what it is.
             let dot = b.theme.dot();
-            let detail: Vec<&str> = row[2..]
+            let colon = b.doc.key.1.colon();
+            let detail: Vec<String> = row[2..]
                 .iter()
-                .map(String::as_str)
-                .filter(|c| *c != "-")
+                .zip(&head[2..])
+                .filter(|(c, _)| c.as_str() != "-")
+                .map(|(c, h)| format!("{h}{colon}{c}"))
                 .collect();
             b.item("  ", &detail.join(dot), Style::new());
             for (note, style) in notes {
