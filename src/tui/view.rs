@@ -336,43 +336,62 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
         Node::Question(q) => {
             let width = usize::from(choices_area.width.saturating_sub(2));
             let count = q.choices.len();
-            let with_hints = choices_area.height as usize >= count * 2;
-            let item_height = if with_hints { 2 } else { 1 };
             let height = usize::from(choices_area.height);
-            // A list longer than the screen scrolls; one line then says how many are hidden.
-            let (capacity, hint_line) = if count * item_height <= height {
-                (count, false)
-            } else {
-                ((height.saturating_sub(1) / item_height).max(1), true)
+            // Labels wrap under their number (never cut); hints show when every choice fits
+            // with its hint.
+            let lines_of = |with_hints: bool| -> Vec<Vec<(String, bool)>> {
+                q.choices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let number = match choice_key(i) {
+                            Some(k) => format!("{k}. "),
+                            None => "   ".into(),
+                        };
+                        let mut lines: Vec<(String, bool)> =
+                            hanging(&number, c.value.label.get(lang), width)
+                                .into_iter()
+                                .map(|l| (l, false))
+                                .collect();
+                        if let Some(hint) = c.value.hint.as_ref().filter(|_| with_hints) {
+                            lines.extend(
+                                hanging("   ", hint.get(lang), width)
+                                    .into_iter()
+                                    .map(|l| (l, true)),
+                            );
+                        }
+                        lines
+                    })
+                    .collect()
             };
-            let offset = view
-                .selected
-                .saturating_sub(capacity.saturating_sub(1))
-                .min(count.saturating_sub(capacity));
-            let items: Vec<ListItem> = q
-                .choices
-                .iter()
-                .enumerate()
+            let with_hints = lines_of(true).iter().map(Vec::len).sum::<usize>() <= height;
+            let choice_lines = lines_of(with_hints);
+            let heights: Vec<usize> = choice_lines.iter().map(Vec::len).collect();
+            // A list longer than the screen scrolls; one line then says how many are hidden.
+            let hint_line = heights.iter().sum::<usize>() > height;
+            let room = if hint_line {
+                height.saturating_sub(1).max(1)
+            } else {
+                height
+            };
+            let (offset, capacity) = window(&heights, view.selected, room);
+            let items: Vec<ListItem> = choice_lines
+                .into_iter()
                 .skip(offset)
                 .take(capacity)
-                .map(|(i, c)| {
-                    let number = match choice_key(i) {
-                        Some(k) => format!("{k}. "),
-                        None => "   ".into(),
-                    };
-                    let mut lines = vec![Line::from(truncate(
-                        &format!("{number}{}", c.value.label.get(lang)),
-                        width,
-                    ))];
-                    if let Some(hint) = &c.value.hint
-                        && with_hints
-                    {
-                        lines.push(Line::styled(
-                            truncate(&format!("   {}", hint.get(lang)), width),
-                            app.theme.dim(),
-                        ));
-                    }
-                    ListItem::new(Text::from(lines))
+                .map(|lines| {
+                    ListItem::new(Text::from(
+                        lines
+                            .into_iter()
+                            .map(|(l, dim)| {
+                                if dim {
+                                    Line::styled(l, app.theme.dim())
+                                } else {
+                                    Line::from(l)
+                                }
+                            })
+                            .collect::<Vec<_>>(),
+                    ))
                 })
                 .collect();
             let [list_area, more_area] = rows(choices_area, [None, Some(u16::from(hint_line))]);
@@ -749,4 +768,61 @@ fn export_prompt(app: &App, frame: &mut Frame, area: Rect, path: &str) {
     );
     lines.push(Line::styled(format!("> {path}_"), app.theme.question()));
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `text` wrapped to `width` columns after `lead` ("1. "), continuation lines indented to it.
+fn hanging(lead: &str, text: &str, width: usize) -> Vec<String> {
+    let indent = " ".repeat(lead.width());
+    wrap(text, width.saturating_sub(lead.width()).max(1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}{l}", if i == 0 { lead } else { &indent }))
+        .collect()
+}
+
+/// The first item and the number of items shown in `room` lines, the `selected` one among
+/// them: items of `heights` lines each, as many as fit, starting as early as possible.
+fn window(heights: &[usize], selected: usize, room: usize) -> (usize, usize) {
+    let selected = selected.min(heights.len().saturating_sub(1));
+    let mut offset = 0;
+    while offset < selected && heights[offset..=selected].iter().sum::<usize>() > room {
+        offset += 1;
+    }
+    let mut used = 0;
+    let mut capacity = 0;
+    for h in &heights[offset..] {
+        if capacity > 0 && used + h > room {
+            break;
+        }
+        used += h;
+        capacity += 1;
+    }
+    (offset, capacity.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hanging, window};
+
+    #[test]
+    fn labels_wrap_under_their_number() {
+        assert_eq!(
+            hanging("1. ", "Vision, speech, embeddings", 15),
+            ["1. Vision,", "   speech,", "   embeddings"]
+        );
+        assert_eq!(hanging("2. ", "短", 10), ["2. 短"]);
+    }
+
+    #[test]
+    fn the_window_keeps_the_selected_choice_in_view() {
+        // Five choices of 1, 2, 1, 2, 1 lines in 4 lines.
+        let heights = [1, 2, 1, 2, 1];
+        assert_eq!(window(&heights, 0, 4), (0, 3));
+        assert_eq!(window(&heights, 2, 4), (0, 3));
+        assert_eq!(window(&heights, 3, 4), (2, 3));
+        assert_eq!(window(&heights, 4, 4), (2, 3));
+        // A choice taller than the room is still shown, alone.
+        assert_eq!(window(&[5, 1], 0, 3), (0, 1));
+        assert_eq!(window(&[], 0, 3), (0, 1));
+    }
 }
