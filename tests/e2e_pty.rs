@@ -1,157 +1,39 @@
 //! The real binary in a pseudo-terminal, its screen parsed with vt100: what a person sees.
 //! Few tests, since they are slow; every wait has a generous deadline and no timing assertion.
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+#[path = "common/pty.rs"]
+mod pty;
+
+use portable_pty::CommandBuilder;
+use pty::Pty;
 use std::time::{Duration, Instant};
 
-struct Session {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
+fn start(args: &[&str], cols: u16, rows: u16) -> Pty {
+    start_with(args, cols, rows, &[])
 }
 
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).expect("a size above zero")
-}
-
-fn size(cols: u16, rows: u16) -> PtySize {
-    PtySize {
-        rows,
-        cols,
-        pixel_width: 0,
-        pixel_height: 0,
+fn start_with(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gpuwise"));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
     }
+    spawn(cmd, cols, rows)
 }
 
-impl Session {
-    fn start(args: &[&str], cols: u16, rows: u16) -> Session {
-        Session::start_with(args, cols, rows, &[])
-    }
-
-    fn start_with(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Session {
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_gpuwise"));
-        cmd.args(args);
-        for (k, v) in env {
+/// Runs `cmd` (with the test environment added) in a new pty.
+fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Pty {
+    for (k, v) in [
+        ("TERM", "xterm-256color"),
+        ("LANG", "C.UTF-8"),
+        ("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test"),
+    ] {
+        if cmd.get_env(k).is_none() {
             cmd.env(k, v);
         }
-        Session::spawn(cmd, cols, rows)
     }
-
-    /// Runs `cmd` (with the test environment added) in a new pty.
-    fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Session {
-        let pair = native_pty_system()
-            .openpty(size(cols, rows))
-            .expect("a pty");
-        for (k, v) in [
-            ("TERM", "xterm-256color"),
-            ("LANG", "C.UTF-8"),
-            ("XDG_CONFIG_HOME", "/nonexistent-gpuwise-test"),
-        ] {
-            if cmd.get_env(k).is_none() {
-                cmd.env(k, v);
-            }
-        }
-        cmd.env_remove("NO_COLOR");
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Session {
-            master: pair.master,
-            writer,
-            child,
-            parser,
-            raw,
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!(
-            "`{text}` never appeared; the screen was:\n{}",
-            self.screen()
-        );
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        self.parser.lock().unwrap().set_size(nz(rows), nz(cols));
-        self.master.resize(size(cols, rows)).unwrap();
-    }
-
-    /// Waits for the process to end and returns its exit code.
-    fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader drain what the process wrote last.
-                std::thread::sleep(Duration::from_millis(100));
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!(
-            "the process did not exit; the screen was:\n{}",
-            self.screen()
-        );
-    }
-
-    fn raw(&self) -> String {
-        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
-    }
-
-    /// The pty's line discipline: (echo, canonical) as the shell will find it.
-    fn tty_modes(&self) -> (bool, bool) {
-        let fd = self.master.as_raw_fd().expect("a pty fd");
-        // SAFETY: tcgetattr fills a plain C struct from a file descriptor we own.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
-        (t.c_lflag & libc::ECHO != 0, t.c_lflag & libc::ICANON != 0)
-    }
-
-    fn clear_raw(&self) {
-        self.raw.lock().unwrap().clear();
-    }
-
-    fn signal(&self, name: &str) {
-        let pid = self.child.process_id().expect("a pid").to_string();
-        let status = std::process::Command::new("kill")
-            .args([&format!("-{name}"), &pid])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
+    cmd.env_remove("NO_COLOR");
+    Pty::spawn(cmd, cols, rows, "the process")
 }
 
 const LEAVE_ALT_SCREEN: &str = "\x1b[?1049l";
@@ -159,7 +41,7 @@ const SHOW_CURSOR: &str = "\x1b[?25h";
 
 #[test]
 fn first_question_then_a_full_walk_to_a_result_then_q_restores_the_terminal() {
-    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    let mut s = start(&["--tree", "quick-check"], 80, 24);
     s.wait_for("Does the core of the work do large matrix");
     s.send("1");
     s.wait_for("How large is the data or the model?");
@@ -177,12 +59,12 @@ fn first_question_then_a_full_walk_to_a_result_then_q_restores_the_terminal() {
         "the alternate screen was not left"
     );
     assert!(tail.contains(SHOW_CURSOR), "the cursor was not shown again");
-    assert!(!s.parser.lock().unwrap().screen().alternate_screen());
+    assert!(!s.alternate_screen());
 }
 
 #[test]
 fn resizing_redraws_at_the_new_size_and_below_the_minimum_asks_for_more() {
-    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    let mut s = start(&["--tree", "quick-check"], 80, 24);
     s.wait_for("Does the core of the work do large matrix");
     s.resize(40, 12);
     s.wait_for("Enter choose · Bksp back · w why");
@@ -199,7 +81,7 @@ fn resizing_redraws_at_the_new_size_and_below_the_minimum_asks_for_more() {
 
 #[test]
 fn sighup_ends_quietly_without_panic_text() {
-    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    let mut s = start(&["--tree", "quick-check"], 80, 24);
     s.wait_for("Does the core of the work do large matrix");
     s.signal("HUP");
     let code = s.wait_exit();
@@ -211,7 +93,7 @@ fn sighup_ends_quietly_without_panic_text() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let mut s = Session::start(&["--tree", "quick-check", "--lang", "zh"], 80, 24);
+    let mut s = start(&["--tree", "quick-check", "--lang", "zh"], 80, 24);
     s.wait_for("核心计算是否涉及大规模矩阵运算");
     s.signal("TERM");
     assert_eq!(s.wait_exit(), 128 + 15);
@@ -222,7 +104,7 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn term_dumb_draws_ascii_only() {
-    let mut s = Session::start_with(&["--tree", "quick-check"], 80, 24, &[("TERM", "dumb")]);
+    let mut s = start_with(&["--tree", "quick-check"], 80, 24, &[("TERM", "dumb")]);
     s.wait_for("Does the core of the work do large matrix");
     let screen = s.screen();
     assert!(screen.contains("+-"), "{screen}");
@@ -233,7 +115,7 @@ fn term_dumb_draws_ascii_only() {
 
 #[test]
 fn a_one_by_one_terminal_and_a_resize_storm_end_well() {
-    let mut s = Session::start(&["--tree", "quick-check"], 1, 1);
+    let mut s = start(&["--tree", "quick-check"], 1, 1);
     std::thread::sleep(Duration::from_millis(200));
     for i in 0..60u16 {
         s.resize(20 + (i * 7) % 120, 5 + (i * 3) % 50);
@@ -254,7 +136,7 @@ fn every_ending_signal_restores_the_terminal_and_the_tty() {
         ("USR2", 12),
         ("ALRM", 14),
     ] {
-        let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+        let mut s = start(&["--tree", "quick-check"], 80, 24);
         s.wait_for("Does the core of the work do large matrix");
         assert_eq!(s.tty_modes(), (false, false), "raw while the wizard runs");
         s.signal(name);
@@ -278,7 +160,7 @@ fn every_ending_signal_restores_the_terminal_and_the_tty() {
 
 #[test]
 fn suspend_gives_the_terminal_back_and_continue_repaints() {
-    let mut s = Session::start(&["--tree", "quick-check"], 80, 24);
+    let mut s = start(&["--tree", "quick-check"], 80, 24);
     s.wait_for("Does the core of the work do large matrix");
     // Ctrl-Z, as a key in raw mode.
     s.send("\x1a");
@@ -316,7 +198,7 @@ fn suspend_gives_the_terminal_back_and_continue_repaints() {
 
 #[test]
 fn a_c_locale_draws_ascii_and_says_so_for_chinese() {
-    let mut s = Session::start_with(
+    let mut s = start_with(
         &["--tree", "quick-check"],
         80,
         24,
@@ -327,7 +209,7 @@ fn a_c_locale_draws_ascii_and_says_so_for_chinese() {
     assert!(screen.is_ascii(), "{screen}");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
-    let mut s = Session::start_with(
+    let mut s = start_with(
         &["--tree", "quick-check", "--lang", "zh"],
         80,
         24,
@@ -354,7 +236,7 @@ fn a_failed_export_leaves_the_old_report_whole_and_says_why() {
         ),
     ]);
     cmd.cwd(dir.path());
-    let mut s = Session::spawn(cmd, 80, 24);
+    let mut s = spawn(cmd, 80, 24);
     s.wait_for("Does the core of the work do large matrix");
     s.send("1");
     s.wait_for("How large is the data or the model?");

@@ -2,8 +2,12 @@
 //! vt100), on loopback only: a walk in both languages, resize, quit, and everything refused.
 #![cfg(feature = "serve")]
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-use std::io::{BufRead, Read, Write};
+#[path = "common/pty.rs"]
+mod pty;
+
+use portable_pty::CommandBuilder;
+use pty::Pty;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -147,28 +151,23 @@ impl Drop for Server {
 }
 
 /// `ssh -tt` in a pty, as a person at a terminal runs it.
-struct Client {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
+struct Client(Pty);
+
+impl std::ops::Deref for Client {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.0
+    }
 }
 
-fn nz(n: u16) -> std::num::NonZeroU16 {
-    std::num::NonZeroU16::new(n).unwrap()
+impl std::ops::DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.0
+    }
 }
 
 impl Client {
     fn connect(server: &Server, key: &str, cols: u16, rows: u16, env: &[(&str, &str)]) -> Client {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
         let mut cmd = CommandBuilder::new("ssh");
         cmd.arg("-tt");
         for (k, v) in env {
@@ -178,74 +177,18 @@ impl Client {
         cmd.args(server.ssh_args(key));
         cmd.arg("127.0.0.1");
         cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Client {
-            master: pair.master,
-            writer,
-            child,
-            parser,
-            raw,
-        }
+        Client(Pty::spawn(cmd, cols, rows, "ssh"))
     }
 
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn raw(&self) -> String {
-        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
-    }
-
+    /// Waits for `text` on the screen or anywhere in what ssh printed (a goodbye line).
     fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.screen().contains(text) || self.raw().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!(
-            "`{text}` never appeared; the screen was:\n{}",
-            self.screen()
-        );
+        self.0.wait_for_output(text);
     }
 
+    /// Types `keys`, then gives them a moment to cross the connection.
     fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        self.0.send(keys);
         std::thread::sleep(Duration::from_millis(100));
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(nz(rows), nz(cols));
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
     }
 
     /// quick-check's three questions, answered 1, 1, Enter, to its large-online result.
@@ -257,18 +200,6 @@ impl Client {
         self.wait_for("Must it answer within milliseconds?");
         self.send("\r");
         self.wait_for("Large model, online");
-    }
-
-    fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(100));
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("ssh did not exit; the screen was:\n{}", self.screen());
     }
 }
 
