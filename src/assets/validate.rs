@@ -84,6 +84,26 @@ pub const MAX_TEXT_CHARS: usize = 4_000;
 
 /// Checks a text a person reads: a missing Chinese text is a warning (an error with
 /// `--strict`); a text over [`MAX_TEXT_CHARS`] is an error.
+/// A text given once for both languages that holds English words (not only names, numbers and
+/// units) reads as English in a Chinese result: it needs an `en` and a `zh` form.
+fn check_words_have_chinese(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic>) {
+    let Some(plain) = text.as_plain() else { return };
+    let word = plain
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_lowercase()));
+    if let Some(word) = word {
+        out.push(
+            Diagnostic::warning(
+                span,
+                format!(
+                    "`{field}` is one text for both languages but has English words (\"{word}\")"
+                ),
+            )
+            .with_hint("give it `en:` and `zh:` forms"),
+        );
+    }
+}
+
 pub fn check_text(text: &Text, span: Span, field: &str, out: &mut Vec<Diagnostic>) {
     if text.lacks_chinese() {
         out.push(
@@ -380,6 +400,10 @@ fn check_catalog(assets: &Assets, out: &mut Vec<Diagnostic>) {
         if let Some(note) = &family.regions_note {
             check_text(note, family.id.span, "regions_note", out);
         }
+        if let Some(cpu) = &family.cpu {
+            check_text(cpu, family.id.span, "cpu", out);
+            check_words_have_chinese(cpu, family.id.span, "cpu", out);
+        }
         match (family.kind, &family.gpu) {
             (FamilyKind::Gpu, None) => out.push(Diagnostic::error(
                 family.id.span,
@@ -440,6 +464,7 @@ fn check_patterns(assets: &Assets, out: &mut Vec<Diagnostic>) {
                 format!("pattern `{}` lists no components", pattern.id.value),
             ));
         }
+        check_words_have_chinese(&pattern.diagram.value, pattern.diagram.span, "diagram", out);
         for variant in pattern.diagram.value.variants() {
             for (n, line) in variant.lines().enumerate() {
                 let width = UnicodeWidthStr::width(line);
