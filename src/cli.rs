@@ -399,39 +399,88 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Cli
     }
 }
 
+/// A tree that loaded, and the file it came from.
+struct LoadedTree {
+    tree: Arc<Tree>,
+    name: String,
+    origin: library::Origin,
+}
+
+/// Why a tree file was left out.
+enum TreeProblem {
+    /// The file or directory could not be read.
+    Unreadable(String),
+    /// The file has errors; the report lists them.
+    Broken {
+        name: String,
+        report: crate::diag::FileReport,
+    },
+    /// The file declares an id an earlier file already declared.
+    Duplicate {
+        name: String,
+        id: String,
+        first: String,
+    },
+}
+
+impl TreeProblem {
+    /// One line a person reads.
+    fn summary(&self) -> String {
+        match self {
+            TreeProblem::Unreadable(message) => message.clone(),
+            TreeProblem::Broken { name, report } => format!(
+                "{name}: {} error(s), left out (`gpuwise validate {name}` lists them)",
+                report.error_count()
+            ),
+            TreeProblem::Duplicate { name, id, first } => format!(
+                "{name} declares tree id `{id}`, as {first} does; it is left out (`--tree {id}` uses {first})"
+            ),
+        }
+    }
+}
+
 /// Every tree that loads, shipped then the user's, and what is wrong with the others: files
 /// that cannot be read or have errors, and ids declared twice (the later file is left out).
-fn loadable_trees(assets: &Assets) -> (Vec<Arc<Tree>>, Vec<String>) {
-    let mut trees: Vec<(Arc<Tree>, String)> = Vec::new();
+fn load_all_trees(assets: &Assets) -> (Vec<LoadedTree>, Vec<TreeProblem>) {
+    let mut trees: Vec<LoadedTree> = Vec::new();
     let mut problems = Vec::new();
     for source in library::all_sources() {
         let source = match source {
             Ok(s) => s,
             Err(e) => {
-                problems.push(e.to_string());
+                problems.push(TreeProblem::Unreadable(e.to_string()));
                 continue;
             }
         };
         match library::load(&source, assets) {
-            Ok(tree) => {
-                if let Some((_, first)) = trees.iter().find(|(t, _)| t.id.value == tree.id.value) {
-                    problems.push(format!(
-                        "{} declares tree id `{}`, as {first} does; it is left out",
-                        source.name, tree.id.value
-                    ));
-                } else {
-                    trees.push((tree, source.name));
-                }
-            }
-            Err(report) => problems.push(format!(
-                "{}: {} error(s), left out (`gpuwise validate {}` lists them)",
-                source.name,
-                report.error_count(),
-                source.name
-            )),
+            Ok(tree) => match trees.iter().find(|t| t.tree.id.value == tree.id.value) {
+                Some(first) => problems.push(TreeProblem::Duplicate {
+                    name: source.name,
+                    id: tree.id.value.clone(),
+                    first: first.name.clone(),
+                }),
+                None => trees.push(LoadedTree {
+                    tree,
+                    name: source.name,
+                    origin: source.origin,
+                }),
+            },
+            Err(report) => problems.push(TreeProblem::Broken {
+                name: source.name,
+                report,
+            }),
         }
     }
-    (trees.into_iter().map(|(t, _)| t).collect(), problems)
+    (trees, problems)
+}
+
+/// The trees that load, for the wizard and the server, and one line for each left out.
+fn loadable_trees(assets: &Assets) -> (Vec<Arc<Tree>>, Vec<String>) {
+    let (trees, problems) = load_all_trees(assets);
+    (
+        trees.into_iter().map(|t| t.tree).collect(),
+        problems.iter().map(TreeProblem::summary).collect(),
+    )
 }
 
 /// `gpuwise serve`: the trees and assets loaded once, then the SSH server.
@@ -558,43 +607,23 @@ fn trees(
         file: String,
         nodes: usize,
     }
-    let mut rows = Vec::new();
-    for source in library::all_sources() {
-        let source = match source {
-            Ok(s) => s,
-            Err(e) => {
-                writeln!(err, "gpuwise: warning: {e}")?;
-                continue;
-            }
-        };
-        match library::load(&source, &assets) {
-            Ok(tree) if rows.iter().any(|r: &Row| r.id == tree.id.value) => {
-                let first = rows
-                    .iter()
-                    .find(|r| r.id == tree.id.value)
-                    .map(|r| r.file.clone());
-                writeln!(
-                    err,
-                    "gpuwise: warning: {} declares tree id `{}`, as {} does; `--tree {}` uses the first",
-                    source.name,
-                    tree.id.value,
-                    first.unwrap_or_default(),
-                    tree.id.value
-                )?;
-            }
-            Ok(tree) => rows.push(Row {
-                id: tree.id.value.clone(),
-                title: tree.title.get(lang).to_string(),
-                origin: source.origin.to_string(),
-                file: source.name.clone(),
-                nodes: tree.nodes.len(),
-            }),
-            Err(report) => {
-                write!(err, "{}", report.render())?;
-                writeln!(err, "gpuwise: warning: skipped broken tree {}", source.name)?;
-            }
+    let (trees, problems) = load_all_trees(&assets);
+    for problem in &problems {
+        if let TreeProblem::Broken { report, .. } = problem {
+            write!(err, "{}", report.render())?;
         }
+        writeln!(err, "gpuwise: warning: {}", problem.summary())?;
     }
+    let rows: Vec<Row> = trees
+        .into_iter()
+        .map(|t| Row {
+            id: t.tree.id.value.clone(),
+            title: t.tree.title.get(lang).to_string(),
+            origin: t.origin.to_string(),
+            file: t.name,
+            nodes: t.tree.nodes.len(),
+        })
+        .collect();
     match format {
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;

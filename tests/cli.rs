@@ -396,3 +396,41 @@ fn help_shows_examples_and_exit_codes() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(2), "clap rejects an unknown language");
 }
+
+#[test]
+fn trees_lists_each_id_once_and_says_which_files_were_left_out() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("gpuwise/trees");
+    std::fs::create_dir_all(&dir).unwrap();
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("trees/quick-check.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("copy.yaml"), &shipped).unwrap();
+    std::fs::write(dir.join("broken.yaml"), "id: broken\nstart: [\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["trees"])
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("quick-check "))
+            .count(),
+        1,
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("declares tree id `quick-check`")
+            && stderr.contains("it is left out (`--tree quick-check` uses"),
+        "{stderr}"
+    );
+    // A broken file: its report with a position, then one line saying it was left out.
+    assert!(stderr.contains("broken.yaml:"), "{stderr}");
+    assert!(stderr.contains("error(s), left out"), "{stderr}");
+}
