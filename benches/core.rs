@@ -148,6 +148,46 @@ fn engine_step(c: &mut Criterion) {
     });
 }
 
+/// A whole walk of the main tree (a 13B training run on 20 billion tokens in 48 hours, a
+/// cluster result), then the result with its memory and cost sections, as the wizard builds it.
+fn result_build(c: &mut Criterion) {
+    let assets = Assets::embedded();
+    let source = library::find("gpu-or-cpu").expect("shipped");
+    let tree = library::load(&source, &assets).expect("loads");
+    let answers = [
+        Answer::Choice("training".into()),
+        Answer::Number(13.0),
+        Answer::Choice("full".into()),
+        Answer::Choice("mixed-adam".into()),
+        Answer::Choice("tokens".into()),
+        Answer::Number(20.0),
+        Answer::Number(48.0),
+        Answer::Choice("yes".into()),
+        Answer::Choice("one-off".into()),
+    ];
+    let walk_all = || {
+        let mut w = Walk::new(tree.clone()).expect("starts");
+        for a in &answers {
+            w.answer(a.clone()).expect("valid");
+        }
+        w
+    };
+    assert!(walk_all().outcome().is_some(), "the walk ends at a result");
+    c.bench_function(
+        "engine: walk gpu-or-cpu to a training result (9 answers)",
+        |b| b.iter(|| black_box(walk_all())),
+    );
+    let walk = walk_all();
+    c.bench_function("result: build the training-cluster result (en)", |b| {
+        b.iter(|| {
+            black_box(
+                gpuwise::recommend::Recommendation::build(&walk, &assets, Lang::En)
+                    .expect("builds"),
+            )
+        })
+    });
+}
+
 fn app_at(width: u16, height: u16, keys: &[Key]) -> App {
     let assets = Arc::new(Assets::embedded());
     let source = library::find("quick-check").expect("shipped");
@@ -198,5 +238,12 @@ fn render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, shipped, synthetic_trees, engine_step, render);
+criterion_group!(
+    benches,
+    shipped,
+    synthetic_trees,
+    engine_step,
+    result_build,
+    render
+);
 criterion_main!(benches);

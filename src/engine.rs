@@ -352,7 +352,7 @@ impl Walk {
             for (name, value) in extra {
                 vars.insert(name.to_string(), value.clone());
             }
-            crate::expr::parse(condition)
+            crate::expr::parse_cached(condition)
                 .and_then(|parsed| crate::expr::eval(&parsed, &vars))
                 .map_err(|message| self.expression_error(node, condition, message))?
         };
@@ -447,7 +447,7 @@ impl Walk {
     }
 
     fn evaluate(&self, node: &str, expression: &str) -> Result<Scalar, EngineError> {
-        crate::expr::parse(expression)
+        crate::expr::parse_cached(expression)
             .and_then(|parsed| crate::expr::eval(&parsed, &self.vars))
             .map_err(|message| self.expression_error(node, expression, message))
     }

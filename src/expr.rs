@@ -14,6 +14,35 @@ use indexmap::IndexMap;
 /// A parsed expression.
 pub type Parsed = Node<DefaultNumericTypes>;
 
+/// How many parsed expressions the cache keeps before it starts again: far more than the shipped
+/// trees hold, and a bound for user trees and fuzzed input.
+const CACHE_LIMIT: usize = 8192;
+
+/// [`parse`], once per expression and process: a walk evaluates the same conditions and
+/// formulas again and again (every result build, every session of the server).
+pub fn parse_cached(source: &str) -> Result<std::sync::Arc<Parsed>, String> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<String, Result<Arc<Parsed>, String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(hit) = lock().get(source) {
+        return hit.clone();
+    }
+    let parsed = parse(source).map(Arc::new);
+    let mut map = lock();
+    if map.len() >= CACHE_LIMIT {
+        map.clear();
+    }
+    map.insert(source.to_string(), parsed.clone());
+    parsed
+}
+
 /// Parses an expression, with every integer literal read as a float.
 pub fn parse(source: &str) -> Result<Parsed, String> {
     let mut node =

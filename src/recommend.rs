@@ -479,7 +479,9 @@ fn cost_view(
     let number =
         |e: &Option<crate::tree::At<crate::tree::Expr>>| -> Result<Option<f64>, EngineError> {
             let Some(e) = e else { return Ok(None) };
-            match crate::expr::parse(&e.value).and_then(|p| crate::expr::eval(&p, walk.vars())) {
+            match crate::expr::parse_cached(&e.value)
+                .and_then(|p| crate::expr::eval(&p, walk.vars()))
+            {
                 Ok(Scalar::Number(n)) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
                 Ok(other) => Err(EngineError::Expression {
                     node: node.to_string(),
