@@ -465,7 +465,7 @@ fn cost_view(
     today: i64,
     lang: Lang,
 ) -> Result<crate::prices::CostView, EngineError> {
-    use crate::prices::{HOURS_24X7, SPOT_RERUN_OVERHEAD, Usage};
+    use crate::prices::{HOURS_24X7, Usage};
     if memory.is_some_and(|m| m.out_of_scale.is_some()) {
         // Nothing can be sized, so nothing is priced: the memory section says why.
         return Ok(crate::prices::CostView {
@@ -589,78 +589,7 @@ fn cost_view(
     let some_unscaled = rows
         .iter()
         .any(|r| r.job.as_ref().is_some_and(|j| !j.from_gpu_speed));
-    let usage_line = match (&usage, lang) {
-        (
-            Usage::Job {
-                hours,
-                a100_hours: Some(work),
-                ..
-            },
-            Lang::En,
-        ) => format!(
-            "Job cost = hourly price x hours x instances, the hours worked out for each size: the job's {} A100-hours spread over all the GPUs it rents, at that GPU's dense BF16 speed against an A100's {} TFLOPS{}; spot adds {}% for re-runs after interruptions.",
-            vars::format_decimals(*work, if *work < 100.0 { 1 } else { 0 }),
-            crate::prices::A100_TFLOPS,
-            if some_unscaled {
-                format!(
-                    " ({} hours where a GPU's speed is not published)",
-                    vars::format_decimals(*hours, 1)
-                )
-            } else {
-                String::new()
-            },
-            (SPOT_RERUN_OVERHEAD * 100.0).round()
-        ),
-        (
-            Usage::Job {
-                hours,
-                a100_hours: Some(work),
-                ..
-            },
-            Lang::Zh,
-        ) => format!(
-            "作业成本 = 小时价 × 小时数 × 实例数，小时数按各规格分别计算：作业的 {} A100 小时分摊到该规格所租的全部 GPU 上，按该 GPU 的稠密 BF16 算力与 A100 的 {} TFLOPS 之比折算{}；竞价实例另加 {}% 用于中断后的重跑。",
-            vars::format_decimals(*work, if *work < 100.0 { 1 } else { 0 }),
-            crate::prices::A100_TFLOPS,
-            if some_unscaled {
-                format!(
-                    "（未公布算力的 GPU 按 {} 小时计）",
-                    vars::format_decimals(*hours, 1)
-                )
-            } else {
-                String::new()
-            },
-            (SPOT_RERUN_OVERHEAD * 100.0).round()
-        ),
-        (Usage::Job { hours, .. }, Lang::En) => format!(
-            "Job cost = hourly price x {} hours x instances; spot adds {}% for re-runs after interruptions.",
-            vars::format_decimals(*hours, 1),
-            (SPOT_RERUN_OVERHEAD * 100.0).round()
-        ),
-        (Usage::Job { hours, .. }, Lang::Zh) => format!(
-            "作业成本 = 小时价 × {} 小时 × 实例数；竞价实例另加 {}% 用于中断后的重跑。",
-            vars::format_decimals(*hours, 1),
-            (SPOT_RERUN_OVERHEAD * 100.0).round()
-        ),
-        (Usage::Monthly { hours }, Lang::En) => format!(
-            "Monthly cost = hourly price x {} hours{}; commitment pays off above the break-even share of hours shown.",
-            vars::format_decimals(*hours, 0),
-            if (*hours - HOURS_24X7).abs() < 0.5 {
-                " (24x7)"
-            } else {
-                ""
-            }
-        ),
-        (Usage::Monthly { hours }, Lang::Zh) => format!(
-            "月成本 = 小时价 × {} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
-            vars::format_decimals(*hours, 0),
-            if (*hours - HOURS_24X7).abs() < 0.5 {
-                "（7×24）"
-            } else {
-                ""
-            }
-        ),
-    };
+    let usage_line = usage_assumption(&usage, some_unscaled, lang);
     assumptions.insert(usage_at, usage_line);
     if let (Some(deadline), true) = (
         deadline_hours,
@@ -683,6 +612,66 @@ fn cost_view(
         assumptions,
         rows,
     })
+}
+
+/// The assumption line that says how the cost section counts hours. `some_unscaled`: some size's
+/// GPU has no published speed, so its hours are the tree's own figure.
+fn usage_assumption(usage: &crate::prices::Usage, some_unscaled: bool, lang: Lang) -> String {
+    use crate::prices::{A100_TFLOPS, HOURS_24X7, SPOT_RERUN_OVERHEAD, Usage};
+    let spot = (SPOT_RERUN_OVERHEAD * 100.0).round();
+    match usage {
+        Usage::Job {
+            hours,
+            a100_hours: Some(work),
+            ..
+        } => {
+            let work = vars::format_decimals(*work, if *work < 100.0 { 1 } else { 0 });
+            let fixed = vars::format_decimals(*hours, 1);
+            match lang {
+                Lang::En => format!(
+                    "Job cost = hourly price x hours x instances, the hours worked out for each size: the job's {work} A100-hours spread over all the GPUs it rents, at that GPU's dense BF16 speed against an A100's {A100_TFLOPS} TFLOPS{}; spot adds {spot}% for re-runs after interruptions.",
+                    if some_unscaled {
+                        format!(" ({fixed} hours where a GPU's speed is not published)")
+                    } else {
+                        String::new()
+                    }
+                ),
+                Lang::Zh => format!(
+                    "作业成本 = 小时价 × 小时数 × 实例数，小时数按各规格分别计算：作业的 {work} A100 小时分摊到该规格所租的全部 GPU 上，按该 GPU 的稠密 BF16 算力与 A100 的 {A100_TFLOPS} TFLOPS 之比折算{}；竞价实例另加 {spot}% 用于中断后的重跑。",
+                    if some_unscaled {
+                        format!("（未公布算力的 GPU 按 {fixed} 小时计）")
+                    } else {
+                        String::new()
+                    }
+                ),
+            }
+        }
+        Usage::Job { hours, .. } => {
+            let hours = vars::format_decimals(*hours, 1);
+            match lang {
+                Lang::En => format!(
+                    "Job cost = hourly price x {hours} hours x instances; spot adds {spot}% for re-runs after interruptions."
+                ),
+                Lang::Zh => format!(
+                    "作业成本 = 小时价 × {hours} 小时 × 实例数；竞价实例另加 {spot}% 用于中断后的重跑。"
+                ),
+            }
+        }
+        Usage::Monthly { hours } => {
+            let full = (*hours - HOURS_24X7).abs() < 0.5;
+            let hours = vars::format_decimals(*hours, 0);
+            match lang {
+                Lang::En => format!(
+                    "Monthly cost = hourly price x {hours} hours{}; commitment pays off above the break-even share of hours shown.",
+                    if full { " (24x7)" } else { "" }
+                ),
+                Lang::Zh => format!(
+                    "月成本 = 小时价 × {hours} 小时{}；使用时长占比高于所示盈亏平衡点时，承诺购买更划算。",
+                    if full { "（7×24）" } else { "" }
+                ),
+            }
+        }
+    }
 }
 
 /// GPUs per server a deployment uses: tensor parallelism splits a model over 1, 2, 4 or 8
