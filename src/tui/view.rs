@@ -156,20 +156,33 @@ fn start(app: &App, frame: &mut Frame, header: Rect, body: Rect, selected: usize
     let Some(tree) = app.trees.get(selected) else {
         return;
     };
-    let list_height = (app.trees.len() as u16).min(inner.height / 2).max(1);
-    let [list_area, _, detail] = rows(inner, [Some(list_height), Some(1), None]);
-    let items: Vec<ListItem> = app
+    // Titles wrap under their number, as choices do; the list takes at most half the box.
+    let width = usize::from(inner.width.saturating_sub(2));
+    let titles: Vec<Vec<String>> = app
         .trees
         .iter()
         .enumerate()
-        .map(|(i, tr)| {
-            ListItem::new(truncate(
-                &format!("{}. {}", i + 1, tr.title.get(lang)),
-                usize::from(list_area.width.saturating_sub(2)),
+        .map(|(i, tr)| hanging(&format!("{}. ", i + 1), tr.title.get(lang), width))
+        .collect();
+    let heights: Vec<usize> = titles.iter().map(Vec::len).collect();
+    let room = usize::from(inner.height / 2).max(1);
+    let (offset, capacity) = window(&heights, selected, room);
+    let list_height = heights[offset..offset + capacity]
+        .iter()
+        .sum::<usize>()
+        .min(room) as u16;
+    let [list_area, _, detail] = rows(inner, [Some(list_height), Some(1), None]);
+    let items: Vec<ListItem> = titles
+        .into_iter()
+        .skip(offset)
+        .take(capacity)
+        .map(|lines| {
+            ListItem::new(Text::from(
+                lines.into_iter().map(Line::from).collect::<Vec<_>>(),
             ))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(selected));
+    let mut state = ListState::default().with_selected(Some(selected - offset));
     frame.render_stateful_widget(
         List::new(items)
             .highlight_style(app.theme.selected())
