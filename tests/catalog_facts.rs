@@ -87,10 +87,28 @@ fn families_users_expect_exist_and_checkable_ones_are_verified() {
         "alibaba-gn9gc",
         "alibaba-gn8v",
         "alibaba-ebmgn7e",
+        // Against the Compute Engine API's machine types and Google's own code.
+        "gcp-g2",
+        "gcp-a2-megagpu",
+        "gcp-a3-highgpu",
+        "gcp-a4-highgpu",
+        "gcp-c3",
+        "gcp-m3",
     ] {
         let f = c.family(id).unwrap_or_else(|| panic!("{id}"));
         assert!(f.verified, "{id} is verified");
     }
+    // G2: one L4 on g2-standard-4 to -32 except -24 (two), four on -48, eight on -96;
+    // 4 GB of memory per vCPU.
+    let g2 = c.family("gcp-g2").unwrap();
+    assert_eq!(g2.gpu_count, vec![1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 4.0, 8.0]);
+    assert_eq!(g2.vcpus, vec![4, 8, 12, 16, 24, 32, 48, 96]);
+    assert!(
+        g2.vcpus
+            .iter()
+            .zip(&g2.memory_gib)
+            .all(|(v, m)| *m == f64::from(*v) * 4.0)
+    );
     // What is not verified says what is uncertain.
     for f in &c.families {
         if !f.verified {
