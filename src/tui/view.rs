@@ -315,12 +315,9 @@ fn question(app: &App, frame: &mut Frame, body: Rect, view: &WalkView) {
             })
             .collect();
         let keys = keys_of(Action::Glossary, app.theme.ascii).join(" ");
-        let text = match lang {
-            Lang::En => format!("Terms ({keys}): {}", names.join(", ")),
-            Lang::Zh => format!("术语（{keys}）：{}", names.join("、")),
-        };
+        let width = usize::from(inner.width);
         Some(Line::styled(
-            truncate(&text, usize::from(inner.width)),
+            truncate(&terms_line(&names, &keys, lang, width), width),
             app.theme.dim(),
         ))
     };
@@ -783,6 +780,32 @@ fn export_prompt(app: &App, frame: &mut Frame, area: Rect, path: &str) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// "Terms (g): A, B +3": whole names only, as many as fit in `width`, then how many more the
+/// glossary holds.
+fn terms_line(names: &[String], keys: &str, lang: Lang, width: usize) -> String {
+    let line = |shown: usize| {
+        let list = names[..shown].join(if lang == Lang::Zh { "、" } else { ", " });
+        let more = names.len() - shown;
+        match (lang, more) {
+            (Lang::En, 0) => format!("Terms ({keys}): {list}"),
+            (Lang::Zh, 0) => format!("术语（{keys}）：{list}"),
+            (Lang::En, _) if shown == 0 => format!("Terms ({keys}): {more}"),
+            (Lang::Zh, _) if shown == 0 => format!("术语（{keys}）：{more} 个"),
+            (Lang::En, _) => format!("Terms ({keys}): {list} +{more}"),
+            // No space after a full-width mark: "显存（VRAM）等 4 个", "FP16 等 6 个".
+            (Lang::Zh, _) if list.ends_with('）') => {
+                format!("术语（{keys}）：{list}等 {} 个", names.len())
+            }
+            (Lang::Zh, _) => format!("术语（{keys}）：{list} 等 {} 个", names.len()),
+        }
+    };
+    let shown = (0..=names.len())
+        .rev()
+        .find(|n| line(*n).width() <= width)
+        .unwrap_or(0);
+    line(shown)
+}
+
 /// `text` wrapped to `width` columns after `lead` ("1. "), continuation lines indented to it.
 fn hanging(lead: &str, text: &str, width: usize) -> Vec<String> {
     let indent = " ".repeat(lead.width());
@@ -815,7 +838,8 @@ fn window(heights: &[usize], selected: usize, room: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::{hanging, window};
+    use super::{hanging, terms_line, window};
+    use crate::text::Lang;
 
     #[test]
     fn labels_wrap_under_their_number() {
@@ -824,6 +848,31 @@ mod tests {
             ["1. Vision,", "   speech,", "   embeddings"]
         );
         assert_eq!(hanging("2. ", "短", 10), ["2. 短"]);
+    }
+
+    #[test]
+    fn the_terms_line_shows_whole_names_and_counts_the_rest() {
+        let names: Vec<String> = ["FP32", "BF16", "FP16", "FP8", "INT8", "INT4"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            terms_line(&names, "g", Lang::En, 80),
+            "Terms (g): FP32, BF16, FP16, FP8, INT8, INT4"
+        );
+        assert_eq!(
+            terms_line(&names, "g", Lang::En, 36),
+            "Terms (g): FP32, BF16, FP16, FP8 +2"
+        );
+        assert_eq!(
+            terms_line(&names, "g", Lang::Zh, 36),
+            "术语（g）：FP32、BF16、FP16 等 6 个"
+        );
+        let paren = vec!["显存（VRAM）".to_string(), "Adam 优化器".to_string()];
+        assert_eq!(
+            terms_line(&paren, "g", Lang::Zh, 30),
+            "术语（g）：显存（VRAM）等 2 个"
+        );
+        assert_eq!(terms_line(&names, "g", Lang::En, 12), "Terms (g): 6");
     }
 
     #[test]
