@@ -31,7 +31,7 @@ impl Currency {
     /// cents below ($3.60); three decimals under one unit ($0.526).
     pub fn amount(self, value: f64) -> String {
         let number = if value.abs() >= 100.0 {
-            group_thousands(&format!("{:.0}", value))
+            crate::vars::group_thousands(&format!("{:.0}", value), 4)
         } else if value.abs() >= 1.0 {
             format!("{value:.2}")
         } else {
@@ -275,22 +275,6 @@ impl Regions {
             None => book.default_region(provider),
         }
     }
-}
-
-/// "1234567" -> "1,234,567" (a sign kept in front).
-fn group_thousands(digits: &str) -> String {
-    let (sign, digits) = match digits.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", digits),
-    };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{sign}{out}")
 }
 
 /// Dense BF16 tensor TFLOPS of an A100, the GPU a job's `a100_hours` are counted on.

@@ -26,7 +26,7 @@ pub fn format_decimals(value: f64, decimals: u8) -> String {
     } else {
         text
     };
-    group_thousands(&text)
+    group_thousands(&text, 5)
 }
 
 /// A count or figure with up to 2 decimals (0.25 GPUs, 8 GPUs).
@@ -34,8 +34,9 @@ pub fn format_decimals_default(value: f64) -> String {
     format_decimals(value, 2)
 }
 
-/// 1234567.5 -> 1,234,567.5: long numbers read at a glance.
-fn group_thousands(text: &str) -> String {
+/// 1234567.5 -> 1,234,567.5: long numbers read at a glance. A whole part of fewer than
+/// `min_digits` digits is left as it is (figures group from 5 digits, money from 4: $7,400).
+pub fn group_thousands(text: &str, min_digits: usize) -> String {
     let (sign, rest) = match text.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", text),
@@ -44,7 +45,7 @@ fn group_thousands(text: &str) -> String {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
-    if int.len() <= 4 {
+    if int.len() < min_digits {
         return text.to_string();
     }
     let mut out = String::new();
