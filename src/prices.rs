@@ -258,10 +258,7 @@ impl Regions {
                 ))
             })
             .collect::<Vec<_>>()
-            .join(match lang {
-                crate::text::Lang::En => ", ",
-                crate::text::Lang::Zh => "，",
-            })
+            .join(lang.comma())
     }
 
     /// The region for `provider`: the one picked, else the provider's default.
