@@ -83,19 +83,8 @@ impl Builder<'_> {
 
     /// A bulleted item whose wrapped lines hang under the first.
     fn item(&mut self, bullet: &str, text: &str, style: Style) {
-        let indent = bullet.width();
-        for (i, line) in wrap(text, self.width.saturating_sub(indent))
-            .into_iter()
-            .enumerate()
-        {
-            let lead = if i == 0 {
-                bullet.to_string()
-            } else {
-                " ".repeat(indent)
-            };
-            self.doc
-                .lines
-                .push(Line::styled(format!("{lead}{line}"), style));
+        for line in hanging(bullet, text, self.width) {
+            self.doc.lines.push(Line::styled(line, style));
         }
     }
 
@@ -314,6 +303,16 @@ fn families(b: &mut Builder, r: &Recommendation) {
         };
         b.item(b.theme.bullet(), &text, b.theme.warn());
     }
+}
+
+/// `text` wrapped to `width` columns after `lead` ("1. "), continuation lines indented to it.
+pub fn hanging(lead: &str, text: &str, width: usize) -> Vec<String> {
+    let indent = " ".repeat(lead.width());
+    wrap(text, width.saturating_sub(lead.width()).max(1))
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}{l}", if i == 0 { lead } else { &indent }))
+        .collect()
 }
 
 /// Cuts `text` to `width` display columns, marking the cut.

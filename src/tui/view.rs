@@ -2,7 +2,7 @@
 //! resize needs only a redraw.
 
 use super::app::{App, GlossaryView, MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Status, WalkView};
-use super::document::{truncate, wrap};
+use super::document::{hanging, truncate, wrap};
 use super::keys::{Action, choice_key, help_rows, keys_of};
 use crate::engine::format_number_exact;
 use crate::text::Lang;
@@ -804,16 +804,6 @@ fn terms_line(names: &[String], keys: &str, lang: Lang, width: usize) -> String 
         .find(|n| line(*n).width() <= width)
         .unwrap_or(0);
     line(shown)
-}
-
-/// `text` wrapped to `width` columns after `lead` ("1. "), continuation lines indented to it.
-fn hanging(lead: &str, text: &str, width: usize) -> Vec<String> {
-    let indent = " ".repeat(lead.width());
-    wrap(text, width.saturating_sub(lead.width()).max(1))
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| format!("{}{l}", if i == 0 { lead } else { &indent }))
-        .collect()
 }
 
 /// The first item and the number of items shown in `room` lines, the `selected` one among
